@@ -1,0 +1,36 @@
+# sentry_fixtures: PGXS build
+MODULE_big = sentry_fixtures
+OBJS = \
+	sentry_fixtures.o \
+	fixture.o \
+	dsn.o \
+	validate.o \
+	urlprefix.o \
+	bootstrap.o \
+	reconcile.o \
+	cascade.o \
+	password.o
+
+EXTENSION = sentry_fixtures
+DATA = sentry_fixtures--0.1.sql
+PGFILEDESC = "sentry_fixtures - make a Sentry database match a YAML fixture"
+
+# pg_regress runs every sql/*.sql in name order; 00_* set up what later ones use
+REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+REGRESS_OPTS = --inputdir=.
+TAP_TESTS = 1
+
+PG_CPPFLAGS = $(shell pkg-config --cflags yaml-0.1 libcrypto)
+SHLIB_LINK = $(shell pkg-config --libs yaml-0.1 libcrypto)
+# PostgreSQL's own headers have unused parameters in inline functions
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# The TAP suite alone (installcheck runs it after pg_regress, and stops
+# before it when a pg_regress test fails)
+.PHONY: tap-check
+tap-check:
+	$(prove_installcheck)

@@ -1,0 +1,20 @@
+/*-------------------------------------------------------------------------
+ *
+ * password.h
+ *		Django's pbkdf2_sha256 password hashes.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SENTRY_FIXTURES_PASSWORD_H
+#define SENTRY_FIXTURES_PASSWORD_H
+
+/* pbkdf2_sha256$<iterations>$<salt>$<base64 digest>, salt from pg_strong_random */
+extern char *password_hash(const char *password, int iterations);
+
+/* Does encoded (a Django hash) verify against password?  Constant time. */
+extern bool password_verify(const char *password, const char *encoded);
+
+/* Is encoded a well-formed pbkdf2_sha256 hash? */
+extern bool password_hash_is_valid(const char *encoded);
+
+#endif							/* SENTRY_FIXTURES_PASSWORD_H */

@@ -1,0 +1,61 @@
+/* sentry_fixtures--0.1.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION sentry_fixtures" to load this file. \quit
+
+--
+-- sentry_fixtures_validate()
+--
+CREATE FUNCTION sentry_fixtures_validate(fixture text,
+    OUT path text, OUT line int, OUT col int, OUT message text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'sentry_fixtures_validate'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+REVOKE ALL ON FUNCTION sentry_fixtures_validate(text) FROM PUBLIC;
+
+--
+-- sentry_dsn_parse()
+--
+CREATE FUNCTION sentry_dsn_parse(dsn text,
+    OUT scheme text, OUT public_key text, OUT secret_key text,
+    OUT host text, OUT port int, OUT path text, OUT project_id bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'sentry_dsn_parse'
+LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+
+REVOKE ALL ON FUNCTION sentry_dsn_parse(text) FROM PUBLIC;
+
+--
+-- sentry_fixtures_apply()
+--
+CREATE FUNCTION sentry_fixtures_apply(fixture text, dry_run boolean DEFAULT false,
+    OUT action text, OUT kind text, OUT name text, OUT id bigint, OUT detail text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'sentry_fixtures_apply'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+REVOKE ALL ON FUNCTION sentry_fixtures_apply(text, boolean) FROM PUBLIC;
+
+--
+-- sentry_fixtures_plan(): what sentry_fixtures_apply() would do
+--
+CREATE FUNCTION sentry_fixtures_plan(fixture text,
+    OUT action text, OUT kind text, OUT name text, OUT id bigint, OUT detail text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'sentry_fixtures_plan'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+REVOKE ALL ON FUNCTION sentry_fixtures_plan(text) FROM PUBLIC;
+
+--
+-- sentry_schema_bootstrap()
+--
+CREATE FUNCTION sentry_schema_bootstrap(dump text DEFAULT NULL,
+    no_owner boolean DEFAULT false, no_privileges boolean DEFAULT false,
+    OUT loaded boolean, OUT statements int, OUT tables int, OUT rows bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'sentry_schema_bootstrap'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
+
+REVOKE ALL ON FUNCTION sentry_schema_bootstrap(text, boolean, boolean) FROM PUBLIC;

@@ -1,0 +1,348 @@
+/*-------------------------------------------------------------------------
+ *
+ * sentry_fixtures.c
+ *		Module entry: settings and the SQL-callable functions.
+ *
+ * Each SQL function here is a thin shell: it unpacks its arguments, calls
+ * the module that does the work (fixture.c, validate.c, reconcile.c,
+ * bootstrap.c, dsn.c) and turns the result into rows.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "storage/fd.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+
+#include "bootstrap.h"
+#include "dsn.h"
+#include "reconcile.h"
+#include "sentry_fixtures.h"
+#include "validate.h"
+
+PG_MODULE_MAGIC;
+
+#if PG_VERSION_NUM < 160000
+/* fmgr.h declares it from PostgreSQL 16 on */
+void		_PG_init(void);
+#endif
+
+char	   *sentry_fixtures_url_prefix = NULL;
+char	   *sentry_fixtures_organization = NULL;
+char	   *sentry_fixtures_schema = NULL;
+char	   *sentry_fixtures_schema_dump = NULL;
+int			sentry_fixtures_password_iterations = 1000000;
+
+PG_FUNCTION_INFO_V1(sentry_fixtures_validate);
+PG_FUNCTION_INFO_V1(sentry_dsn_parse);
+PG_FUNCTION_INFO_V1(sentry_fixtures_apply);
+PG_FUNCTION_INFO_V1(sentry_fixtures_plan);
+PG_FUNCTION_INFO_V1(sentry_schema_bootstrap);
+
+/*
+ * Module load: define the settings and reserve their prefix.
+ */
+void
+_PG_init(void)
+{
+	DefineCustomStringVariable("sentry_fixtures.url_prefix",
+							   "Sentry's system.url-prefix, which every DSN must match.",
+							   "Used when the fixture has no url_prefix key; "
+							   "when empty, Sentry's own sentry_option row is read.",
+							   &sentry_fixtures_url_prefix,
+							   "",
+							   PGC_USERSET,
+							   0,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("sentry_fixtures.organization",
+							   "Slug or name of the organization the fixture's teams and projects belong to.",
+							   "Used when the fixture has no organization key.",
+							   &sentry_fixtures_organization,
+							   "sentry",
+							   PGC_USERSET,
+							   0,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("sentry_fixtures.schema",
+							   "Schema that holds Sentry's tables.",
+							   NULL,
+							   &sentry_fixtures_schema,
+							   "public",
+							   PGC_USERSET,
+							   0,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("sentry_fixtures.schema_dump",
+							   "Server-side path of the pg_dump that sentry_schema_bootstrap() loads when given no dump.",
+							   NULL,
+							   &sentry_fixtures_schema_dump,
+							   "",
+							   PGC_SUSET,
+							   0,
+							   NULL, NULL, NULL);
+
+	DefineCustomIntVariable("sentry_fixtures.password_iterations",
+							"PBKDF2 iterations for admin password hashes the extension writes.",
+							NULL,
+							&sentry_fixtures_password_iterations,
+							1000000,
+							1000,
+							INT_MAX,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("sentry_fixtures");
+}
+
+/*
+ * A text argument as a NUL-terminated string, refusing oversized fixtures
+ * before any parsing starts.
+ */
+static char *
+fixture_argument(text *fixture, size_t *len)
+{
+	*len = VARSIZE_ANY_EXHDR(fixture);
+	if (*len > SENTRY_FIXTURES_MAX_FIXTURE_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("fixture is too large"),
+				 errdetail("The fixture has %zu bytes; at most %d are accepted.",
+						   *len, SENTRY_FIXTURES_MAX_FIXTURE_BYTES)));
+	return text_to_cstring(fixture);
+}
+
+/*
+ * sentry_fixtures_validate(fixture text): one row per problem.
+ */
+Datum
+sentry_fixtures_validate(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	size_t		len;
+	char	   *source = fixture_argument(PG_GETARG_TEXT_PP(0), &len);
+	Fixture    *fixture;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	fixture = fixture_read(source, len);
+
+	foreach(lc, fixture->problems)
+	{
+		FixtureProblem *problem = (FixtureProblem *) lfirst(lc);
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		values[0] = CStringGetTextDatum(problem->path);
+		values[1] = Int32GetDatum(problem->line);
+		values[2] = Int32GetDatum(problem->col);
+		values[3] = CStringGetTextDatum(problem->message);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * sentry_dsn_parse(dsn text): the parts of one DSN, or an error.
+ */
+Datum
+sentry_dsn_parse(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *source = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Dsn			dsn;
+	const char *problem;
+	Datum		values[7];
+	bool		nulls[7] = {false, false, false, false, false, false, false};
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	problem = dsn_parse(source, &dsn);
+	if (problem != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid DSN: %s", problem)));
+
+	values[0] = CStringGetTextDatum(dsn.scheme);
+	values[1] = CStringGetTextDatum(dsn.public_key);
+	if (dsn.secret_key[0] != '\0')
+		values[2] = CStringGetTextDatum(dsn.secret_key);
+	else
+		nulls[2] = true;
+	values[3] = CStringGetTextDatum(dsn.host);
+	values[4] = Int32GetDatum(dsn.port);
+	values[5] = CStringGetTextDatum(dsn.path);
+	values[6] = Int64GetDatum(dsn.project_id);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+
+	return (Datum) 0;
+}
+
+/*
+ * Raise the one error that an invalid fixture gives: the count in the
+ * message, each problem with its place in the detail.
+ */
+static void
+report_fixture_problems(const Fixture *fixture)
+{
+	StringInfoData detail;
+	ListCell   *lc;
+	int			count = list_length(fixture->problems);
+
+	initStringInfo(&detail);
+	foreach(lc, fixture->problems)
+	{
+		FixtureProblem *problem = (FixtureProblem *) lfirst(lc);
+
+		if (detail.len > 0)
+			appendStringInfoChar(&detail, '\n');
+		appendStringInfo(&detail, "line %d, column %d: %s: %s",
+						 problem->line, problem->col,
+						 problem->path, problem->message);
+	}
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg_plural("fixture has %d problem",
+						   "fixture has %d problems",
+						   count, count),
+			 errdetail_internal("%s", detail.data),
+			 errhint("Run sentry_fixtures_validate() on the fixture to get the problems as rows.")));
+}
+
+/*
+ * The common body of apply and plan.
+ */
+static Datum
+apply_fixture(FunctionCallInfo fcinfo, text *fixture_text, bool dry_run)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	size_t		len;
+	char	   *source = fixture_argument(fixture_text, &len);
+	Fixture    *fixture;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	fixture = fixture_read(source, len);
+	if (fixture->problems != NIL)
+		report_fixture_problems(fixture);
+
+	reconcile_apply(fixture, dry_run, rsinfo->setResult, rsinfo->setDesc);
+
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * sentry_fixtures_apply(fixture text, dry_run boolean)
+ */
+Datum
+sentry_fixtures_apply(PG_FUNCTION_ARGS)
+{
+	return apply_fixture(fcinfo, PG_GETARG_TEXT_PP(0), PG_GETARG_BOOL(1));
+}
+
+/*
+ * sentry_fixtures_plan(fixture text): a dry run
+ */
+Datum
+sentry_fixtures_plan(PG_FUNCTION_ARGS)
+{
+	return apply_fixture(fcinfo, PG_GETARG_TEXT_PP(0), true);
+}
+
+/*
+ * The dump named by sentry_fixtures.schema_dump, read whole.
+ */
+static char *
+read_configured_dump(size_t *len)
+{
+	FILE	   *file;
+	StringInfoData buf;
+	char		chunk[65536];
+	size_t		n;
+
+	if (sentry_fixtures_schema_dump == NULL || sentry_fixtures_schema_dump[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no schema dump given"),
+				 errhint("Pass the dump text, for example sentry_schema_bootstrap(pg_read_file('/path/sentry.sql')), "
+						 "or set sentry_fixtures.schema_dump to the dump's path on the server.")));
+
+	file = AllocateFile(sentry_fixtures_schema_dump, PG_BINARY_R);
+	if (file == NULL)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not open file \"%s\" for reading: %m",
+						sentry_fixtures_schema_dump)));
+
+	initStringInfo(&buf);
+	while ((n = fread(chunk, 1, sizeof(chunk), file)) > 0)
+		appendBinaryStringInfo(&buf, chunk, (int) n);
+	if (ferror(file))
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not read file \"%s\": %m",
+						sentry_fixtures_schema_dump)));
+	FreeFile(file);
+
+	*len = buf.len;
+	return buf.data;
+}
+
+/*
+ * sentry_schema_bootstrap(dump text, no_owner boolean, no_privileges boolean)
+ */
+Datum
+sentry_schema_bootstrap(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	BootstrapOptions options;
+	BootstrapResult result;
+	char	   *dump;
+	size_t		len;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	options.no_owner = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
+	options.no_privileges = !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	if (PG_ARGISNULL(0))
+		dump = read_configured_dump(&len);
+	else
+	{
+		text	   *arg = PG_GETARG_TEXT_PP(0);
+
+		dump = VARDATA_ANY(arg);
+		len = VARSIZE_ANY_EXHDR(arg);
+	}
+
+	result = bootstrap_load(dump, len, &options);
+
+	values[0] = BoolGetDatum(result.loaded);
+	values[1] = Int32GetDatum(result.statements);
+	values[2] = Int32GetDatum(result.tables);
+	values[3] = Int64GetDatum(result.rows);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+
+	return (Datum) 0;
+}

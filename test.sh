@@ -1,0 +1,94 @@
+#!/bin/bash
+#
+# test.sh: the project's test command (README, "Run the tests").
+#
+# On a Debian 12 machine, as root: installs the packages that are missing,
+# builds and installs the extension, then, as the postgres user (initdb
+# refuses root), runs the pg_regress suite on a throwaway cluster made by
+# pg_virtualenv and the TAP suite (which makes its own clusters).  The last
+# line is "N passed, N failed"; the exit status is non-zero on any failure.
+#
+# The real Sentry dumps are read from ../shared/sentry-schemas (override
+# with SENTRY_SCHEMAS=DIR).  Tests that need them fail when CI=true and
+# they are missing, and skip with a message elsewhere.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")" && pwd)
+cd "$top"
+
+packages=(make gcc pkg-config postgresql-15 postgresql-server-dev-15
+	postgresql-contrib libyaml-dev libssl-dev libipc-run-perl
+	python3 python3-sentry-sdk python3-django)
+
+install_missing_packages() {
+	local missing=()
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "installing: ${missing[*]}"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	fi
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "test.sh: run as root (it installs packages and the extension)" >&2
+	exit 1
+fi
+
+install_missing_packages
+
+schemas=${SENTRY_SCHEMAS:-$top/../shared/sentry-schemas}
+[ -d "$schemas" ] && schemas=$(cd "$schemas" && pwd)
+
+# One install and test run at a time on this machine: the extension is
+# installed into the server's shared directories.
+exec 9>/tmp/sentry_fixtures-test.lock
+flock 9
+
+make -s clean
+make -s
+make -s install
+
+# The suite runs as postgres, in a copy of the tree it may write to.
+work=$(mktemp -d /tmp/sentry_fixtures-test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cp -a "$top" "$work/src"
+chown -R postgres: "$work"
+log=$work/log
+mkdir "$log"
+chown postgres: "$log"
+
+as_postgres() {
+	su postgres -s /bin/bash -c "cd '$work/src' && export SENTRY_SCHEMAS='$schemas' CI='${CI:-}' && $1"
+}
+
+regress_status=0
+as_postgres "pg_virtualenv make -s installcheck TAP_TESTS=" >"$log/regress" 2>&1 || regress_status=$?
+cat "$log/regress"
+# Keep what pg_regress produced, to read or to adopt as expected output
+rm -rf "$top/results" "$top/regression.diffs"
+[ -d "$work/src/results" ] && cp -r "$work/src/results" "$top/results"
+if [ -f "$work/src/regression.diffs" ]; then
+	cp "$work/src/regression.diffs" "$top/regression.diffs"
+	head -200 "$work/src/regression.diffs"
+fi
+
+tap_status=0
+as_postgres "make -s tap-check PROVE_FLAGS=--verbose" >"$log/tap" 2>&1 || tap_status=$?
+cat "$log/tap"
+if [ $tap_status -ne 0 ]; then
+	for f in "$work"/src/tmp_check/log/regress_log_*; do
+		[ -f "$f" ] && { echo "=== $f (tail)"; tail -40 "$f"; }
+	done
+fi
+
+passed=$(( $(grep -cE '\.\.\. ok' "$log/regress" || true) + $(grep -cE '^\s*ok [0-9]+' "$log/tap" || true) ))
+failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$log/regress" || true) + $(grep -cE '^\s*not ok [0-9]+' "$log/tap" || true) ))
+# A runner that failed without a failing test (a crash, a bad plan) counts once
+if [ $regress_status -ne 0 ] && ! grep -qE '\.\.\. FAILED' "$log/regress"; then failed=$((failed + 1)); fi
+if [ $tap_status -ne 0 ] && ! grep -qE '^\s*not ok [0-9]+' "$log/tap"; then failed=$((failed + 1)); fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

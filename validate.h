@@ -1,0 +1,28 @@
+/*-------------------------------------------------------------------------
+ *
+ * validate.h
+ *		Rules across fixture entries, and the whole read of a fixture.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SENTRY_FIXTURES_VALIDATE_H
+#define SENTRY_FIXTURES_VALIDATE_H
+
+#include "fixture.h"
+#include "urlprefix.h"
+
+/*
+ * Check DSNs against the url prefix (NULL when none was found, which is
+ * itself a problem) and the rules across entries: duplicates, slugs,
+ * platform, email, password hash.  Fills FixtureProject.parsed.
+ */
+extern void fixture_validate(Fixture *fixture, const char *url_prefix,
+							 UrlPrefixSource source);
+
+/*
+ * Parse, find the url prefix, validate.  Needs an SPI connection (the url
+ * prefix may come from sentry_option).  Problems are in fixture->problems.
+ */
+extern Fixture *fixture_read(const char *text, size_t len);
+
+#endif							/* SENTRY_FIXTURES_VALIDATE_H */
