@@ -7,7 +7,16 @@ OBJS = \
 	validate.o \
 	urlprefix.o \
 	bootstrap.o \
+	slug.o \
+	spiutil.o \
+	catalog.o \
+	defaults.o \
+	tablewrite.o \
+	report.o \
 	reconcile.o \
+	projects.o \
+	projectkeys.o \
+	admin.o \
 	cascade.o \
 	password.o
 

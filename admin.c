@@ -1,0 +1,363 @@
+/*-------------------------------------------------------------------------
+ *
+ * admin.c
+ *		The admin superuser: found by email, made a superuser with the
+ *		fixture's password, an owner of the organization and a member of
+ *		every fixture team.
+ *
+ * The password is written as Django stores it (password.c).  A stored
+ * hash that already verifies against the fixture's password is left
+ * alone, so a second apply writes nothing; the password itself never
+ * reaches a message or a report row.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+
+#include "password.h"
+#include "reconcile_int.h"
+#include "sentry_fixtures.h"
+#include "spiutil.h"
+
+/* The admin's user row as it is */
+typedef struct ExistingUser
+{
+	int64		id;
+	char	   *username;
+	char	   *password;
+	bool		is_superuser;
+	bool		is_staff;
+	bool		is_active;
+} ExistingUser;
+
+/*
+ * The user with the admin's email (case-insensitive, as Sentry looks
+ * users up), or false when there is none.
+ */
+static bool
+load_user(const CatalogTable *table, const char *email, ExistingUser *user)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(email)};
+	uint64		n;
+
+	n = spi_select(psprintf("SELECT id, username, password, is_superuser, is_staff, is_active"
+							" FROM %s WHERE pg_catalog.upper(email) = pg_catalog.upper($1)"
+							" ORDER BY id", table->qualified_name),
+				   1, argtypes, args);
+	if (n > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_CARDINALITY_VIOLATION),
+				 errmsg("admin email \"%s\" belongs to " UINT64_FORMAT " users", email, n),
+				 errhint("Give the admin an email that only one Sentry user has.")));
+	if (n == 0)
+		return false;
+
+	user->id = spi_get_int64(0, 1);
+	user->username = spi_get_text(0, 2);
+	user->password = spi_get_text(0, 3);
+	user->is_superuser = spi_get_bool(0, 4);
+	user->is_staff = spi_get_bool(0, 5);
+	user->is_active = spi_get_bool(0, 6);
+	return true;
+}
+
+/*
+ * The password hash to store, or NULL when the stored one already
+ * matches the fixture (or the fixture gives no password).
+ */
+static char *
+wanted_password(const FixtureAdmin *admin, const char *stored)
+{
+	if (admin->password_hash.value != NULL)
+		return stored != NULL && strcmp(stored, admin->password_hash.value) == 0
+			? NULL : pstrdup(admin->password_hash.value);
+	if (admin->password.value != NULL)
+		return stored != NULL && password_verify(admin->password.value, stored)
+			? NULL : password_hash(admin->password.value, sentry_fixtures_password_iterations);
+	return NULL;
+}
+
+/* "false" or "true" */
+static const char *
+bool_text(bool value)
+{
+	return value ? "true" : "false";
+}
+
+/*
+ * Create the admin or bring its row in line; returns its id.
+ */
+static int64
+reconcile_user(ReconcileState *state, const CatalogTable *table)
+{
+	static const char *const columns[] = {"id", "username", "email", "password", "is_superuser",
+	"is_staff", "is_active"};
+	const FixtureAdmin *admin = &state->fixture->admin;
+	const char *username = admin->username.value ? admin->username.value : admin->email.value;
+	RowBatch   *batch = row_batch_create(table, lengthof(columns), columns);
+	ExistingUser user;
+	char	   *password;
+	StringInfoData detail;
+
+	if (!load_user(table, admin->email.value, &user))
+	{
+		int64		id = reconcile_new_ids(state, table, 1)[0];
+
+		password = wanted_password(admin, NULL);
+		row_batch_add(batch, (const char *[]) {
+			int64_text(id), username, admin->email.value,
+			/* Django's unusable password when the fixture gives none */
+				password ? password : psprintf("!%s", random_hex_key()),
+				"true", "true", "true"
+		});
+		reconcile_insert(state, batch);
+		report_row(&state->report, REPORT_CREATE, "user", admin->email.value, id,
+				   psprintf("username: %s, superuser", username));
+		return id;
+	}
+
+	initStringInfo(&detail);
+	if (admin->username.value != NULL && strcmp(user.username, admin->username.value) != 0)
+		detail_change(&detail, "username", user.username, admin->username.value);
+	else
+		username = user.username;
+	if (!user.is_superuser)
+		detail_change(&detail, "is_superuser", "false", "true");
+	if (!user.is_staff)
+		detail_change(&detail, "is_staff", "false", "true");
+	if (!user.is_active)
+		detail_change(&detail, "is_active", "false", "true");
+	password = wanted_password(admin, user.password);
+	if (password != NULL)
+		appendStringInfo(&detail, "%spassword changed", detail.len > 0 ? ", " : "");
+
+	if (detail.len == 0)
+		report_unchanged(&state->report);
+	else
+	{
+		RowBatch   *updates = row_batch_create(table, 5, (const char *[]) {
+			"id", "username", "is_superuser", "is_staff", "is_active"
+		});
+
+		row_batch_add(updates, (const char *[]) {
+			int64_text(user.id), username, "true", "true", "true"
+		});
+		row_batch_update(updates);
+		if (password != NULL)
+		{
+			RowBatch   *pw = row_batch_create(table, 2, (const char *[]) {"id", "password"});
+
+			row_batch_add(pw, (const char *[]) {int64_text(user.id), password});
+			row_batch_update(pw);
+		}
+		report_row(&state->report, REPORT_UPDATE, "user", admin->email.value, user.id,
+				   detail.data);
+	}
+	return user.id;
+}
+
+/*
+ * The admin's verified sentry_useremail row, and its sentry_email row
+ * where Sentry has that table.
+ */
+static void
+reconcile_user_emails(ReconcileState *state, int64 user_id)
+{
+	const CatalogTable *useremail = catalog_require_table(state->catalog, "sentry_useremail");
+	const CatalogTable *email_table = catalog_find_table(state->catalog, "sentry_email");
+	const char *email = state->fixture->admin.email.value;
+	Oid			argtypes[2] = {INT8OID, TEXTOID};
+	Datum		args[2] = {Int64GetDatum(user_id), CStringGetTextDatum(email)};
+	uint64		n;
+
+	n = spi_select(psprintf("SELECT id, is_verified FROM %s WHERE user_id = $1"
+							" AND pg_catalog.upper(email) = pg_catalog.upper($2)",
+							useremail->qualified_name), 2, argtypes, args);
+	if (n == 0)
+	{
+		RowBatch   *batch = row_batch_create(useremail, 4, (const char *[]) {
+			"id", "user_id", "email", "is_verified"
+		});
+		int64		id = reconcile_new_ids(state, useremail, 1)[0];
+
+		row_batch_add(batch, (const char *[]) {int64_text(id), int64_text(user_id), email, "true"});
+		reconcile_insert(state, batch);
+	}
+	else if (!spi_get_bool(0, 2))
+	{
+		RowBatch   *batch = row_batch_create(useremail, 2, (const char *[]) {"id", "is_verified"});
+
+		row_batch_add(batch, (const char *[]) {int64_text(spi_get_int64(0, 1)), "true"});
+		row_batch_update(batch);
+	}
+
+	if (email_table != NULL)
+	{
+		n = spi_select(psprintf("SELECT 1 FROM %s WHERE pg_catalog.upper(email::pg_catalog.text)"
+								" = pg_catalog.upper($1)", email_table->qualified_name),
+					   1, argtypes + 1, args + 1);
+		if (n == 0)
+		{
+			RowBatch   *batch = row_batch_create(email_table, 2, (const char *[]) {"id", "email"});
+			int64		id = reconcile_new_ids(state, email_table, 1)[0];
+
+			row_batch_add(batch, (const char *[]) {int64_text(id), email});
+			reconcile_insert(state, batch);
+		}
+	}
+}
+
+/*
+ * The admin as an owner of the organization with global access; returns
+ * the membership id.
+ */
+static int64
+reconcile_membership(ReconcileState *state, int64 user_id)
+{
+	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_organizationmember");
+	const char *email = state->fixture->admin.email.value;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		args[2] = {Int64GetDatum(state->organization_id), Int64GetDatum(user_id)};
+	uint64		n;
+	int64		id;
+
+	n = spi_select(psprintf("SELECT id, role, has_global_access FROM %s"
+							" WHERE organization_id = $1 AND user_id = $2 ORDER BY id",
+							table->qualified_name), 2, argtypes, args);
+	if (n == 0)
+	{
+		RowBatch   *batch = row_batch_create(table, 5, (const char *[]) {
+			"id", "organization_id", "user_id", "role", "has_global_access"
+		});
+
+		id = reconcile_new_ids(state, table, 1)[0];
+		row_batch_add(batch, (const char *[]) {
+			int64_text(id), int64_text(state->organization_id), int64_text(user_id),
+				"owner", "true"
+		});
+		reconcile_insert(state, batch);
+		report_row(&state->report, REPORT_CREATE, "member", email, id, "role: owner");
+	}
+	else
+	{
+		char	   *role = spi_get_text(0, 2);
+		bool		global = spi_get_bool(0, 3);
+		StringInfoData detail;
+
+		id = spi_get_int64(0, 1);
+		initStringInfo(&detail);
+		if (strcmp(role, "owner") != 0)
+			detail_change(&detail, "role", role, "owner");
+		if (!global)
+			detail_change(&detail, "has_global_access", bool_text(global), "true");
+		if (detail.len == 0)
+			report_unchanged(&state->report);
+		else
+		{
+			RowBatch   *batch = row_batch_create(table, 3, (const char *[]) {
+				"id", "role", "has_global_access"
+			});
+
+			row_batch_add(batch, (const char *[]) {int64_text(id), "owner", "true"});
+			row_batch_update(batch);
+			report_row(&state->report, REPORT_UPDATE, "member", email, id, detail.data);
+		}
+	}
+	return id;
+}
+
+/*
+ * The admin as an active member of every fixture team.
+ */
+static void
+reconcile_team_memberships(ReconcileState *state, int64 member_id)
+{
+	const CatalogTable *table = catalog_require_table(state->catalog,
+													  "sentry_organizationmember_teams");
+	Fixture    *fixture = state->fixture;
+	RowBatch   *inserts = row_batch_create(table, 4, (const char *[]) {
+		"id", "organizationmember_id", "team_id", "is_active"
+	});
+	RowBatch   *updates = row_batch_create(table, 2, (const char *[]) {"id", "is_active"});
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(member_id)};
+	int64	   *existing_team;
+	int64	   *existing_id;
+	bool	   *existing_active;
+	int			nexisting;
+	int			nnew = 0;
+	int64	   *new_ids;
+	int			i;
+	int			k;
+
+	nexisting = (int) spi_select(psprintf("SELECT id, team_id, is_active FROM %s"
+										  " WHERE organizationmember_id = $1",
+										  table->qualified_name), 1, argtypes, args);
+	existing_id = palloc(Max(nexisting, 1) * sizeof(int64));
+	existing_team = palloc(Max(nexisting, 1) * sizeof(int64));
+	existing_active = palloc(Max(nexisting, 1) * sizeof(bool));
+	for (k = 0; k < nexisting; k++)
+	{
+		existing_id[k] = spi_get_int64(k, 1);
+		existing_team[k] = spi_get_int64(k, 2);
+		existing_active[k] = spi_get_bool(k, 3);
+	}
+
+	for (i = 0; i < fixture->nteams; i++)
+	{
+		for (k = 0; k < nexisting && existing_team[k] != state->team_ids[i]; k++)
+			;
+		if (k == nexisting)
+			nnew++;
+	}
+	new_ids = reconcile_new_ids(state, table, nnew);
+	nnew = 0;
+
+	for (i = 0; i < fixture->nteams; i++)
+	{
+		const char *name = psprintf("%s/%s", fixture->admin.email.value,
+									fixture->teams[i].name.value);
+
+		for (k = 0; k < nexisting && existing_team[k] != state->team_ids[i]; k++)
+			;
+		if (k == nexisting)
+		{
+			row_batch_add(inserts, (const char *[]) {
+				int64_text(new_ids[nnew]), int64_text(member_id),
+					int64_text(state->team_ids[i]), "true"
+			});
+			report_row(&state->report, REPORT_CREATE, "team_member", name, new_ids[nnew], NULL);
+			nnew++;
+		}
+		else if (!existing_active[k])
+		{
+			row_batch_add(updates, (const char *[]) {int64_text(existing_id[k]), "true"});
+			report_row(&state->report, REPORT_UPDATE, "team_member", name, existing_id[k],
+					   "is_active: false -> true");
+		}
+		else
+			report_unchanged(&state->report);
+	}
+
+	row_batch_update(updates);
+	reconcile_insert(state, inserts);
+}
+
+/*
+ * The admin, its emails and its memberships.
+ */
+void
+reconcile_admin(ReconcileState *state)
+{
+	const CatalogTable *users = catalog_require_table(state->catalog, "auth_user");
+	int64		user_id = reconcile_user(state, users);
+	int64		member_id;
+
+	reconcile_user_emails(state, user_id);
+	member_id = reconcile_membership(state, user_id);
+	reconcile_team_memberships(state, member_id);
+}

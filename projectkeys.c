@@ -1,0 +1,280 @@
+/*-------------------------------------------------------------------------
+ *
+ * projectkeys.c
+ *		Project keys: the fixture's public key is the project's key, so
+ *		every DSN stays the same across rebuilds.
+ *
+ * For each project the fixture manages:
+ *	- a key with the fixture's public key exists (on any project): it moves
+ *	  to this project, takes the fixture's secret key (when the DSN has one)
+ *	  and is made active;
+ *	- else the project's first key (lowest id) not claimed that way takes
+ *	  the fixture's public and secret key;
+ *	- else a key is created, with a random secret when the DSN has none.
+ * Secrets appear in report details as their first four characters only.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+
+#include "reconcile_int.h"
+#include "spiutil.h"
+
+/* A key as it is */
+typedef struct ExistingKey
+{
+	int64		id;
+	int64		project_id;
+	char	   *public_key;
+	char	   *secret_key;
+	int64		status;
+	bool		claimed;		/* taken by a fixture entry */
+} ExistingKey;
+
+/* Status of an active key (ProjectKeyStatus.ACTIVE) */
+#define KEY_STATUS_ACTIVE 0
+
+/*
+ * Read, in one statement and by id, the keys with a fixture public key and
+ * the keys of the projects the fixture manages.
+ */
+static ExistingKey *
+load_keys(ReconcileState *state, const CatalogTable *table, int *nkeys)
+{
+	Fixture    *fixture = state->fixture;
+	char	  **public_keys = palloc(Max(fixture->nprojects, 1) * sizeof(char *));
+	int64	   *project_ids = palloc(Max(fixture->nprojects, 1) * sizeof(int64));
+	int			n = 0;
+	Oid			argtypes[2] = {TEXTARRAYOID, INT8ARRAYOID};
+	Datum		args[2];
+	ExistingKey *keys;
+	uint64		nrows;
+	uint64		i;
+	int			j;
+
+	for (j = 0; j < fixture->nprojects; j++)
+	{
+		if (state->projects[j].skipped)
+			continue;
+		public_keys[n] = fixture->projects[j].parsed.public_key;
+		project_ids[n] = fixture->projects[j].parsed.project_id;
+		n++;
+	}
+	args[0] = text_array_datum(public_keys, n);
+	args[1] = int8_array_datum(project_ids, n);
+
+	nrows = spi_select(psprintf("SELECT id, project_id, public_key, secret_key, status FROM %s"
+								" WHERE public_key = ANY ($1) OR project_id = ANY ($2)"
+								" ORDER BY id", table->qualified_name),
+					   2, argtypes, args);
+	keys = palloc(Max(nrows, 1) * sizeof(ExistingKey));
+	for (i = 0; i < nrows; i++)
+	{
+		keys[i].id = spi_get_int64(i, 1);
+		keys[i].project_id = spi_get_int64(i, 2);
+		keys[i].public_key = spi_get_text(i, 3);
+		keys[i].secret_key = spi_get_text(i, 4);
+		keys[i].status = spi_get_int64(i, 5);
+		keys[i].claimed = false;
+	}
+	*nkeys = (int) nrows;
+	return keys;
+}
+
+/* The keys, indexed by public key and by project */
+typedef struct KeyIndex
+{
+	ExistingKey **by_public_key;	/* sorted by public key (NULLs left out) */
+	int			npublic;
+	ExistingKey **by_project;	/* sorted by project id, then id */
+	int			nkeys;
+} KeyIndex;
+
+/* qsort/bsearch: key pointers by public key */
+static int
+key_public_cmp(const void *a, const void *b)
+{
+	return strcmp((*(ExistingKey *const *) a)->public_key,
+				  (*(ExistingKey *const *) b)->public_key);
+}
+
+/* qsort: key pointers by project id, then id */
+static int
+key_project_cmp(const void *a, const void *b)
+{
+	const ExistingKey *x = *(ExistingKey *const *) a;
+	const ExistingKey *y = *(ExistingKey *const *) b;
+
+	if (x->project_id != y->project_id)
+		return (x->project_id > y->project_id) - (x->project_id < y->project_id);
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * Index keys[] both ways.
+ */
+static void
+index_keys(ExistingKey *keys, int nkeys, KeyIndex *index)
+{
+	int			i;
+
+	index->by_public_key = palloc(Max(nkeys, 1) * sizeof(ExistingKey *));
+	index->by_project = palloc(Max(nkeys, 1) * sizeof(ExistingKey *));
+	index->npublic = 0;
+	index->nkeys = nkeys;
+	for (i = 0; i < nkeys; i++)
+	{
+		if (keys[i].public_key != NULL)
+			index->by_public_key[index->npublic++] = &keys[i];
+		index->by_project[i] = &keys[i];
+	}
+	qsort(index->by_public_key, index->npublic, sizeof(ExistingKey *), key_public_cmp);
+	qsort(index->by_project, nkeys, sizeof(ExistingKey *), key_project_cmp);
+}
+
+/* The key with that public key, or NULL */
+static ExistingKey *
+find_key_by_public_key(const KeyIndex *index, const char *public_key)
+{
+	ExistingKey probe;
+	ExistingKey *probe_ptr = &probe;
+	ExistingKey **found;
+
+	probe.public_key = (char *) public_key;
+	found = bsearch(&probe_ptr, index->by_public_key, index->npublic,
+					sizeof(ExistingKey *), key_public_cmp);
+	return found ? *found : NULL;
+}
+
+/* The project's unclaimed key with the lowest id, or NULL */
+static ExistingKey *
+find_free_key_of_project(const KeyIndex *index, int64 project_id)
+{
+	int			lo = 0;
+	int			hi = index->nkeys;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (index->by_project[mid]->project_id < project_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < index->nkeys && index->by_project[lo]->project_id == project_id; lo++)
+		if (!index->by_project[lo]->claimed)
+			return index->by_project[lo];
+	return NULL;
+}
+
+/*
+ * Queue the update that makes key match the fixture project, and report
+ * it; report nothing when it already matches.
+ */
+static void
+update_key(ReconcileState *state, RowBatch *updates, const FixtureProject *fp,
+		   const ExistingKey *key)
+{
+	const Dsn  *dsn = &fp->parsed;
+	const char *secret = dsn->secret_key[0] != '\0' ? dsn->secret_key : key->secret_key;
+	StringInfoData detail;
+
+	initStringInfo(&detail);
+	if (key->public_key == NULL || strcmp(key->public_key, dsn->public_key) != 0)
+		detail_change(&detail, "public_key", key->public_key, dsn->public_key);
+	if (key->project_id != dsn->project_id)
+		detail_change(&detail, "project_id", int64_text(key->project_id),
+					  int64_text(dsn->project_id));
+	if (key->secret_key == NULL || strcmp(key->secret_key, secret) != 0)
+		detail_change(&detail, "secret_key", report_secret_prefix(key->secret_key),
+					  report_secret_prefix(secret));
+	if (key->status != KEY_STATUS_ACTIVE)
+		detail_change(&detail, "status", int64_text(key->status), "0");
+
+	if (detail.len == 0)
+	{
+		report_unchanged(&state->report);
+		return;
+	}
+	row_batch_add(updates, (const char *[]) {
+		int64_text(key->id), int64_text(dsn->project_id), dsn->public_key, secret, "0"
+	});
+	report_row(&state->report, REPORT_UPDATE, "project_key", fp->name.value, key->id, detail.data);
+}
+
+/*
+ * Keys of every project the fixture manages.
+ */
+void
+reconcile_project_keys(ReconcileState *state)
+{
+	static const char *const update_columns[] = {"id", "project_id", "public_key", "secret_key", "status"};
+	static const char *const insert_columns[] = {"id", "project_id", "public_key", "secret_key", "label"};
+	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_projectkey");
+	Fixture    *fixture = state->fixture;
+	RowBatch   *updates = row_batch_create(table, lengthof(update_columns), update_columns);
+	RowBatch   *inserts = row_batch_create(table, lengthof(insert_columns), insert_columns);
+	ExistingKey **chosen = palloc0(Max(fixture->nprojects, 1) * sizeof(ExistingKey *));
+	ExistingKey *keys;
+	int			nkeys;
+	KeyIndex	index;
+	int			nnew = 0;
+	int64	   *new_ids;
+	int			i;
+
+	keys = load_keys(state, table, &nkeys);
+	index_keys(keys, nkeys, &index);
+
+	/* public keys claim first, so "the first key" never steals one */
+	for (i = 0; i < fixture->nprojects; i++)
+	{
+		if (state->projects[i].skipped)
+			continue;
+		chosen[i] = find_key_by_public_key(&index, fixture->projects[i].parsed.public_key);
+		if (chosen[i] != NULL)
+			chosen[i]->claimed = true;
+	}
+	for (i = 0; i < fixture->nprojects; i++)
+	{
+		if (state->projects[i].skipped || chosen[i] != NULL)
+			continue;
+		chosen[i] = find_free_key_of_project(&index, fixture->projects[i].parsed.project_id);
+		if (chosen[i] != NULL)
+			chosen[i]->claimed = true;
+		else
+			nnew++;
+	}
+
+	new_ids = reconcile_new_ids(state, table, nnew);
+	nnew = 0;
+	for (i = 0; i < fixture->nprojects; i++)
+	{
+		FixtureProject *fp = &fixture->projects[i];
+		const Dsn  *dsn = &fp->parsed;
+		char	   *secret;
+
+		if (state->projects[i].skipped)
+			continue;
+		if (chosen[i] != NULL)
+		{
+			update_key(state, updates, fp, chosen[i]);
+			continue;
+		}
+		secret = dsn->secret_key[0] != '\0' ? pstrdup(dsn->secret_key) : random_hex_key();
+		row_batch_add(inserts, (const char *[]) {
+			int64_text(new_ids[nnew]), int64_text(dsn->project_id), dsn->public_key,
+				secret, "Default"
+		});
+		report_row(&state->report, REPORT_CREATE, "project_key", fp->name.value, new_ids[nnew],
+				   psprintf("public_key: %s, secret_key: %s", dsn->public_key,
+							report_secret_prefix(secret)));
+		nnew++;
+	}
+
+	row_batch_update(updates);
+	reconcile_insert(state, inserts);
+}

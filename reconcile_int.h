@@ -1,0 +1,68 @@
+/*-------------------------------------------------------------------------
+ *
+ * reconcile_int.h
+ *		State shared by the parts of the reconciler.
+ *
+ * reconcile.c drives one apply: organization and teams, then projects.c
+ * (the five project rules, project teams, what a new project gets),
+ * projectkeys.c and admin.c.  Each part reads the current state in a few
+ * set-returning queries, decides in memory and writes through
+ * tablewrite.c, one statement per table and action.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SENTRY_FIXTURES_RECONCILE_INT_H
+#define SENTRY_FIXTURES_RECONCILE_INT_H
+
+#include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
+
+#include "catalog.h"
+#include "fixture.h"
+#include "report.h"
+#include "tablewrite.h"
+
+/* What became of one fixture project */
+typedef struct ProjectOutcome
+{
+	bool		skipped;		/* rule 5: nothing is done for it */
+	bool		created;		/* rules 1 and 3: a new row with the DSN's id */
+} ProjectOutcome;
+
+typedef struct ReconcileState
+{
+	Fixture    *fixture;
+	SentryCatalog *catalog;
+	Report		report;
+	bool		dry_run;
+
+	int64		organization_id;
+	int64	   *team_ids;		/* per fixture team */
+	ProjectOutcome *projects;	/* per fixture project */
+
+	List	   *inserted_tables;	/* CatalogTable *, for the sequence fix */
+} ReconcileState;
+
+/* projects.c */
+extern void reconcile_projects(ReconcileState *state);
+
+/* projectkeys.c */
+extern void reconcile_project_keys(ReconcileState *state);
+
+/* admin.c */
+extern void reconcile_admin(ReconcileState *state);
+
+/* reconcile.c: ids for n new rows of a table (predicted in a dry run) */
+extern int64 *reconcile_new_ids(ReconcileState *state, const CatalogTable *table, int n);
+
+/* reconcile.c: insert a batch and remember the table for the sequence fix */
+extern void reconcile_insert(ReconcileState *state, RowBatch *batch);
+
+/* reconcile.c: append "field: old -> new" to a detail */
+extern void detail_change(StringInfo detail, const char *field,
+						  const char *old_value, const char *new_value);
+
+/* reconcile.c: 32 lowercase hex characters from pg_strong_random() */
+extern char *random_hex_key(void);
+
+#endif							/* SENTRY_FIXTURES_RECONCILE_INT_H */

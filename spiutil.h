@@ -1,0 +1,25 @@
+/*-------------------------------------------------------------------------
+ *
+ * spiutil.h
+ *		Small helpers for reading SPI results.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SENTRY_FIXTURES_SPIUTIL_H
+#define SENTRY_FIXTURES_SPIUTIL_H
+
+#include "executor/spi.h"
+
+/* Run a read-only query with parameters; returns SPI_processed */
+extern uint64 spi_select(const char *sql, int nargs, Oid *argtypes, Datum *args);
+
+/* Column col (1-based) of row of SPI_tuptable, copied; NULL for SQL NULL */
+extern char *spi_get_text(uint64 row, int col);
+extern int64 spi_get_int64(uint64 row, int col);	/* NULL reads as 0 */
+extern bool spi_get_bool(uint64 row, int col);	/* NULL reads as false */
+
+/* An int8[] or text[] datum of n values (a NULL string is SQL NULL) */
+extern Datum int8_array_datum(const int64 *values, int n);
+extern Datum text_array_datum(char *const *values, int n);
+
+#endif							/* SENTRY_FIXTURES_SPIUTIL_H */
