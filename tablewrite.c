@@ -299,8 +299,8 @@ id_sequence(const CatalogTable *table)
 int64 *
 table_allocate_ids(const CatalogTable *table, int n, bool predict_only)
 {
-	const char *sequence = id_sequence(table);
 	int64	   *ids = palloc(Max(n, 1) * sizeof(int64));
+	const char *sequence;
 	Oid			argtypes[2] = {TEXTOID, INT4OID};
 	Datum		args[2];
 	char	   *sql;
@@ -309,6 +309,7 @@ table_allocate_ids(const CatalogTable *table, int n, bool predict_only)
 
 	if (n == 0)
 		return ids;
+	sequence = id_sequence(table);
 
 	args[0] = CStringGetTextDatum(sequence);
 	args[1] = Int32GetDatum(n);

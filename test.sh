@@ -3,7 +3,7 @@
 # test.sh: the project's test command (README, "Run the tests").
 #
 # On a Debian 12 machine, as root: installs the packages that are missing,
-# builds and installs the extension, then, as the postgres user (initdb
+# builds and installs the extension (setup.sh), then, as the postgres user (initdb
 # refuses root), runs the pg_regress suite on a throwaway cluster made by
 # pg_virtualenv and the TAP suite (which makes its own clusters).  The last
 # line is "N passed, N failed"; the exit status is non-zero on any failure.
@@ -16,29 +16,6 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")" && pwd)
 cd "$top"
 
-packages=(make gcc pkg-config postgresql-15 postgresql-server-dev-15
-	postgresql-contrib libyaml-dev libssl-dev libipc-run-perl
-	python3 python3-sentry-sdk python3-django)
-
-install_missing_packages() {
-	local missing=()
-	for p in "${packages[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		echo "installing: ${missing[*]}"
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-	fi
-}
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "test.sh: run as root (it installs packages and the extension)" >&2
-	exit 1
-fi
-
-install_missing_packages
-
 schemas=${SENTRY_SCHEMAS:-$top/../shared/sentry-schemas}
 [ -d "$schemas" ] && schemas=$(cd "$schemas" && pwd)
 
@@ -47,9 +24,7 @@ schemas=${SENTRY_SCHEMAS:-$top/../shared/sentry-schemas}
 exec 9>/tmp/sentry_fixtures-test.lock
 flock 9
 
-make -s clean
-make -s
-make -s install
+./setup.sh
 
 # The suite runs as postgres, in a copy of the tree it may write to.
 work=$(mktemp -d /tmp/sentry_fixtures-test.XXXXXX)

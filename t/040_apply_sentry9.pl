@@ -1,0 +1,203 @@
+# sentry_fixtures_apply() on the real Sentry 9.0 and 9.1 schemas: the five
+# project rules, the cascade delete, keys, the admin (verified by Django),
+# the sequence fix, dry run, idempotency and invalid fixtures.
+use strict;
+use warnings;
+use FindBin;
+use lib $FindBin::Bin;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump django_check_password);
+use Test::More;
+
+my %dumps = (
+	'9.0' => sentry_dump('sentry-9.0.sql'),
+	'9.1' => sentry_dump('sentry-9.1.sql'));
+
+my $node = new_sentry_node('apply9');
+$node->append_conf('postgresql.conf', 'sentry_fixtures.password_iterations = 1000');
+$node->reload;
+
+my %key = map { $_ => sprintf('%032x', $_) } 1 .. 9;
+
+# Rows hanging off the projects that the fixture will meet, one per rule.
+my $seed = <<'SQL';
+INSERT INTO sentry_project (id, name, slug, public, date_added, status, organization_id, flags) VALUES
+  (50, 'legacy', 'legacy', false, now(), 0, 1, 0),
+  (51, 'bystander', 'bystander', false, now(), 0, 1, 0),
+  (70, 'old-name', 'old-name', false, now(), 0, 1, 0),
+  (80, 'x', 'x', false, now(), 0, 1, 0),
+  (81, 'y', 'y', false, now(), 0, 1, 0),
+  (90, 'same', 'same', false, now(), 0, 1, 0);
+INSERT INTO sentry_release (id, project_id, version, date_added, data, new_groups, organization_id)
+  VALUES (500, 50, '1.0', now(), '{}', 0, 1);
+INSERT INTO sentry_release_project (id, project_id, release_id) VALUES (500, 50, 500), (501, 51, 500);
+INSERT INTO sentry_groupedmessage (id, logger, level, message, status, times_seen, last_seen,
+    first_seen, score, project_id, time_spent_total, time_spent_count, first_release_id) VALUES
+  (500, '', 40, 'boom', 0, 1, now(), now(), 0, 50, 0, 0, 500),
+  (501, '', 40, 'other boom', 0, 1, now(), now(), 0, 51, 0, 0, 500);
+INSERT INTO sentry_message (id, message, datetime, group_id, project_id) VALUES (500, 'boom', now(), 500, 50);
+INSERT INTO sentry_activity (id, project_id, group_id, type, datetime) VALUES (500, 50, 500, 1, now());
+INSERT INTO sentry_projectkey (id, project_id, public_key, secret_key, roles, status, data, label) VALUES
+  (500, 90, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 1, 0, '{}', 'Default'),
+  (501, 51, '00000000000000000000000000000004', 'cccccccccccccccccccccccccccccccc', 1, 1, '{}', 'Moved');
+SQL
+
+sub fixture
+{
+	my ($org) = @_;
+	return <<"YAML";
+organization: $org
+url_prefix: http://sentry.test
+admin:
+  email: admin\@example.com
+  password: correct horse
+teams:
+  - name: Backend
+    projects:
+      legacy: http://$key{1}:$key{5}\@sentry.test/60
+      new-name: http://$key{2}:$key{6}\@sentry.test/70
+      same: http://$key{3}:$key{7}\@sentry.test/90
+  - name: Web
+    projects:
+      - name: fresh
+        platform: javascript
+        dsn: http://$key{4}\@sentry.test/100
+      - name: y
+        dsn: http://$key{8}:$key{9}\@sentry.test/80
+YAML
+}
+
+# md5 of every user table, to show that something left no trace
+sub checksum
+{
+	my ($db) = @_;
+	my $query = $node->safe_psql($db, q{
+		SELECT string_agg(format('SELECT %L || md5(coalesce(string_agg(t::text, '','' ORDER BY t::text), '''')) FROM %I.%I t',
+		                         relname, schemaname, relname), ' UNION ALL ' ORDER BY relname)
+		FROM pg_stat_user_tables});
+	return $node->safe_psql($db, "SELECT string_agg(c, ',' ORDER BY c) FROM ($query) AS s(c)");
+}
+
+sub sequences
+{
+	my ($db) = @_;
+	return $node->safe_psql($db, q{
+		SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename)
+		FROM pg_sequences});
+}
+
+for my $version (sort keys %dumps)
+{
+	my $db = "sentry$version";
+	is(load_sentry_dump($node, $db, $dumps{$version}, no_owner => 1), 't', "$version: dump bootstrapped");
+	$node->safe_psql($db, $seed);
+	my $org = $node->safe_psql($db, 'SELECT slug FROM sentry_organization WHERE id = 1');
+
+	my $file = $node->basedir . "/fixture-$version.yml";
+	PostgreSQL::Test::Utils::append_to_file($file, fixture($org));
+	my $read = "pg_read_file('$file')";
+
+	# dry run: rows, and no trace (tables and sequences)
+	my ($before, $seq_before) = (checksum($db), sequences($db));
+	my $planned = $node->safe_psql($db,
+		"SELECT action, kind, name, id, detail FROM sentry_fixtures_plan($read) ORDER BY 1, 2, 3, 4, 5");
+	is(checksum($db), $before, "$version: plan leaves every table as it was");
+	is(sequences($db), $seq_before, "$version: plan leaves every sequence as it was");
+
+	my ($ret, $applied, $stderr) = $node->psql($db,
+		"SELECT action, kind, name, id, detail FROM sentry_fixtures_apply($read) ORDER BY 1, 2, 3, 4, 5");
+	is($ret, 0, "$version: apply succeeds");
+	is($applied, $planned, "$version: plan returned exactly the rows of the real run");
+	like($stderr, qr/WARNING:  project "y" skipped/, "$version: rule 5 warns");
+	like($stderr, qr/NOTICE:  sentry_fixtures applied: \d+ created, \d+ updated, 1 deleted, 1 skipped/,
+		"$version: a NOTICE sums the run up");
+	note $applied;
+
+	# rule 1: delete and recreate, with the cascade
+	is($node->safe_psql($db, "SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM sentry_project WHERE id IN (50, 60)"),
+		'60:legacy', "$version: rule 1 replaced project 50 by project 60");
+	like($applied, qr/delete\|project\|legacy\|50\|replaced by project id 60; [1-9]\d* dependent rows in [1-9]\d* tables deleted, 1 references set to NULL/,
+		"$version: the delete row counts what went with the project");
+	is($node->safe_psql($db, q{
+		SELECT (SELECT count(*) FROM sentry_groupedmessage WHERE id = 500)
+		    || ',' || (SELECT count(*) FROM sentry_message WHERE id = 500)
+		    || ',' || (SELECT count(*) FROM sentry_activity WHERE id = 500)
+		    || ',' || (SELECT count(*) FROM sentry_release_project WHERE id = 500)}),
+		'0,0,0,0', "$version: the project's group, event, activity and release link went with it");
+	is($node->safe_psql($db, q{
+		SELECT coalesce(r.project_id::text, 'null') || ',' || g.first_release_id || ',' || g.project_id
+		FROM sentry_release r, sentry_groupedmessage g WHERE r.id = 500 AND g.id = 501}),
+		'null,500,51', "$version: the shared release survives unlinked, the other project's group untouched");
+	is($node->safe_psql($db, 'SELECT count(*) FROM sentry_rule WHERE project_id = 60')
+		  . ',' . $node->safe_psql($db, 'SELECT count(*) FROM sentry_savedsearch WHERE project_id = 60'),
+		'1,5', "$version: a new project gets the default rule and five saved searches");
+	is($node->safe_psql($db, q{SELECT data = (SELECT data FROM sentry_rule WHERE project_id = 1) FROM sentry_rule WHERE project_id = 60}),
+		't', "$version: the rule's data is what Sentry itself stored");
+
+	# rules 2, 3, 4, 5
+	is($node->safe_psql($db, 'SELECT name || ',' || slug FROM sentry_project WHERE id = 70'),
+		'new-name,new-name', "$version: rule 2 renamed project 70 in place");
+	is($node->safe_psql($db, 'SELECT name || ',' || platform FROM sentry_project WHERE id = 100'),
+		'fresh,javascript', "$version: rule 3 created project 100");
+	like($applied, qr/skip\|project\|y\|80\|/, "$version: rule 5 returned a skip row");
+	is($node->safe_psql($db, "SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM sentry_project WHERE id IN (80, 81)"),
+		'80:x,81:y', "$version: rule 5 changed neither project");
+
+	# keys and teams
+	is($node->safe_psql($db, q{
+		SELECT string_agg(project_id || ':' || public_key || ':' || status, ',' ORDER BY project_id)
+		FROM sentry_projectkey WHERE project_id IN (60, 70, 90, 100)}),
+		"60:$key{1}:0,70:$key{2}:0,90:$key{3}:0,100:$key{4}:0", "$version: every project has its fixture key");
+	is($node->safe_psql($db, 'SELECT id || ',' || secret_key FROM sentry_projectkey WHERE public_key = ' . "'$key{3}'"),
+		"500,$key{7}", "$version: the project's first key took the fixture's public and secret key");
+	is($node->safe_psql($db, 'SELECT id || ',' || secret_key FROM sentry_projectkey WHERE public_key = ' . "'$key{4}'"),
+		'501,cccccccccccccccccccccccccccccccc', "$version: a key with the fixture's public key moved, keeping its secret");
+	unlike($applied, qr/$key{5}|$key{6}|$key{7}|cccccccccccccccccccccccccccccccc/, "$version: no secret key in the report");
+	is($node->safe_psql($db, q{
+		SELECT string_agg(p.name || ':' || t.name, ',' ORDER BY p.name)
+		FROM sentry_projectteam pt JOIN sentry_project p ON p.id = pt.project_id JOIN sentry_team t ON t.id = pt.team_id
+		WHERE p.id IN (60, 70, 90, 100)}),
+		'fresh:Web,legacy:Backend,new-name:Backend,same:Backend', "$version: each project has exactly its fixture team");
+
+	# the admin
+	my ($hash, $flags) = split /\|/, $node->safe_psql($db,
+		q{SELECT password, is_superuser AND is_staff AND is_active FROM auth_user WHERE email = 'admin@example.com'});
+	is($flags, 't', "$version: the admin is an active superuser");
+	like($hash, qr/^pbkdf2_sha256\$1000\$[A-Za-z0-9]+\$[A-Za-z0-9+\/=]+$/, "$version: the password is stored as Django stores it");
+	ok(django_check_password('correct horse', $hash), "$version: Django verifies the stored hash");
+	ok(!django_check_password('wrong horse', $hash), "$version: Django rejects a wrong password");
+	is($node->safe_psql($db, q{
+		SELECT m.role || ',' || m.has_global_access || ',' || count(mt.id)
+		FROM sentry_organizationmember m JOIN auth_user u ON u.id = m.user_id
+		LEFT JOIN sentry_organizationmember_teams mt ON mt.organizationmember_id = m.id AND mt.is_active
+		WHERE u.email = 'admin@example.com' GROUP BY m.id}),
+		'owner,t,2', "$version: the admin owns the organization and is in both teams");
+	is($node->safe_psql($db, q{SELECT count(*) FROM sentry_useremail WHERE email = 'admin@example.com' AND is_verified}),
+		'1', "$version: the admin's email is verified");
+
+	# sequences moved past the explicit ids
+	is($node->safe_psql($db, q{
+		INSERT INTO sentry_project (name, slug, public, date_added, status, organization_id, flags)
+		VALUES ('plain', 'plain', false, now(), 0, 1, 0) RETURNING id > 100}),
+		't', "$version: a plain INSERT into sentry_project after the apply succeeds");
+
+	# idempotency: no rows, no writes
+	is($node->safe_psql($db, qq{
+		BEGIN;
+		SELECT count(*) FROM sentry_fixtures_apply($read);
+		SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables;
+		COMMIT;}),
+		"0\n0", "$version: a second apply returns no rows and writes no row");
+
+	# an invalid fixture changes nothing
+	$before = checksum($db);
+	($ret, undef, $stderr) = $node->psql($db,
+		q{SELECT * FROM sentry_fixtures_apply('teams: [{name: "", projects: {a: "not a dsn"}}]')});
+	isnt($ret, 0, "$version: an invalid fixture is an error");
+	like($stderr, qr/ERROR:  fixture has \d+ problems?/, "$version: the error counts the problems");
+	is(checksum($db), $before, "$version: an invalid fixture changes nothing");
+}
+
+$node->stop;
+done_testing();

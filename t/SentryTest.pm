@@ -1,0 +1,75 @@
+# SentryTest.pm: what the TAP tests of sentry_fixtures share.
+#
+# The real Sentry dumps live outside the repository (../shared); tests that
+# need them fail in CI when they are missing and skip elsewhere.
+package SentryTest;
+
+use strict;
+use warnings;
+use Exporter 'import';
+use File::Basename qw(dirname);
+use PostgreSQL::Test::Cluster;
+use Test::More;
+
+our @EXPORT_OK = qw(sentry_dump new_sentry_node load_sentry_dump django_check_password);
+
+# Path of a dump in ../shared/sentry-schemas (or $SENTRY_SCHEMAS); when it
+# is missing, fail under CI=true, else skip the whole test file.
+sub sentry_dump
+{
+	my ($name) = @_;
+	my $dir = $ENV{SENTRY_SCHEMAS} // dirname(__FILE__) . '/../../shared/sentry-schemas';
+	my $path = "$dir/$name";
+	return $path if -f $path;
+	if (($ENV{CI} // '') eq 'true')
+	{
+		BAIL_OUT("$path is missing: CI must have ../shared/sentry-schemas");
+	}
+	plan skip_all => "$path is missing: set SENTRY_SCHEMAS to the folder of the Sentry dumps to run this test";
+	return undef;
+}
+
+# A started cluster with quiet logging of statements.
+sub new_sentry_node
+{
+	my ($name) = @_;
+	my $node = PostgreSQL::Test::Cluster->new($name);
+	$node->init;
+	$node->start;
+	return $node;
+}
+
+# Create database $db with the extension and load a dump into it through
+# sentry_schema_bootstrap().
+sub load_sentry_dump
+{
+	my ($node, $db, $dump, %opts) = @_;
+	my $no_owner = $opts{no_owner} ? 'true' : 'false';
+	$node->safe_psql('postgres', qq{CREATE DATABASE "$db"});
+	$node->safe_psql($db, 'CREATE EXTENSION sentry_fixtures');
+	return $node->safe_psql($db,
+		"SELECT loaded FROM sentry_schema_bootstrap(pg_read_file('$dump'), no_owner => $no_owner)");
+}
+
+# Does Django's own check_password() accept $password for $hash?
+sub django_check_password
+{
+	my ($password, $hash) = @_;
+	my $script = <<'PY';
+import sys
+import django
+from django.conf import settings
+settings.configure(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"])
+django.setup()
+from django.contrib.auth.hashers import check_password
+print("yes" if check_password(sys.argv[1], sys.argv[2]) else "no")
+PY
+	open(my $fh, '-|', 'python3', '-c', $script, $password, $hash)
+	  or die "could not run python3: $!";
+	my $out = <$fh> // '';
+	close $fh;
+	chomp $out;
+	return $out eq 'yes';
+}
+
+1;
