@@ -6,6 +6,8 @@ OBJS = \
 	dsn.o \
 	validate.o \
 	urlprefix.o \
+	slug.o \
+	optionvalue.o \
 	bootstrap.o \
 	slug.o \
 	spiutil.o \

@@ -1,22 +1,903 @@
 /*-------------------------------------------------------------------------
  *
  * fixture.c
- *		Placeholder until the module is written.
+ *		Read fixture YAML into the plain structures of fixture.h.
+ *
+ * The parser walks libyaml's event stream directly: no document tree is
+ * built, so an alias is never expanded and memory stays proportional to
+ * the values kept.  Each event is copied into palloc'd memory at once;
+ * libyaml's own (malloc'd) state lives only inside fixture_parse(), whose
+ * PG_FINALLY frees it whatever happens.
+ *
+ * Problems are collected, not raised: every node that does not fit the
+ * format is reported with its path, line and column, skipped, and reading
+ * goes on.  Only a YAML syntax error or a limit stops the reading (what
+ * follows a syntax error cannot be known); the problems found before it
+ * are kept.
+ *
+ * Paths name a node the way a reader would: "teams[1].projects.api.dsn"
+ * for the map shape of projects, "teams[0].projects[2].name" for the list
+ * shape.  Indexes count from 0.  The root's path is "".
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include <yaml.h>
+
+#include "lib/stringinfo.h"
+
 #include "fixture.h"
 
+/* One libyaml event, copied into palloc'd memory */
+typedef struct FixtureEvent
+{
+	yaml_event_type_t type;
+	char	   *value;			/* scalar text, else NULL */
+	size_t		length;
+	bool		plain;			/* plain scalar, where "~" and "null" mean null */
+	bool		anchored;
+	char	   *tag;			/* explicit tag, else NULL */
+	int			line;			/* 1-based */
+	int			col;			/* 1-based */
+} FixtureEvent;
+
+typedef struct FixtureParser
+{
+	yaml_parser_t yaml;
+	yaml_event_t event;			/* libyaml's current event, freed at once */
+	const char *text;			/* to place reader (encoding) errors */
+	size_t		len;
+	Fixture    *fixture;
+	int			depth;			/* open maps and lists */
+	int			teams_allocated;
+	int			projects_allocated;
+} FixtureParser;
+
+/*
+ * The keys a map may have.  read_value is called for each key present,
+ * with the key's index in keys; required is a bit mask over that index.
+ */
+typedef void (*FixtureValueReader) (FixtureParser *parser, int item, int key,
+									FixtureEvent *value, const char *path);
+
+typedef struct FixtureMapSpec
+{
+	const char *const *keys;	/* NULL-terminated */
+	uint32		required;
+	FixtureValueReader read_value;
+} FixtureMapSpec;
+
+static void read_map(FixtureParser *parser, const FixtureMapSpec *spec,
+					 int item, FixtureEvent *start, const char *path);
+
+/*
+ * Number of characters in UTF-8 text (libyaml has checked the encoding).
+ */
+static int
+utf8_length(const char *s)
+{
+	int			n = 0;
+
+	for (; *s; s++)
+		n += ((*s & 0xC0) != 0x80);
+	return n;
+}
+
+/*
+ * Text for a message or a path, cut to at most maxchars characters, so
+ * that a huge key cannot make a huge message.
+ */
+static char *
+clip_text(const char *s, int maxchars)
+{
+	const char *p = s;
+	int			n = 0;
+
+	for (; *p; p++)
+	{
+		if ((*p & 0xC0) != 0x80 && n++ == maxchars)
+			return psprintf("%.*s...", (int) (p - s), s);
+	}
+	return pstrdup(s);
+}
+
+/* The path of a map's key: "key" at the root, else "path.key" */
+static char *
+key_path(const char *path, const char *key)
+{
+	char	   *clipped = clip_text(key, FIXTURE_MAX_PROJECT_NAME);
+
+	return path[0] == '\0' ? clipped : psprintf("%s.%s", path, clipped);
+}
+
+/*
+ * fixture_add_problem: see fixture.h.
+ */
+void
+fixture_add_problem(Fixture *fixture, const char *path, int line, int col,
+					const char *fmt,...)
+{
+	FixtureProblem *problem;
+	StringInfoData message;
+
+	if (list_length(fixture->problems) > FIXTURE_MAX_PROBLEMS)
+		return;
+
+	initStringInfo(&message);
+	if (list_length(fixture->problems) == FIXTURE_MAX_PROBLEMS)
+	{
+		appendStringInfo(&message, "too many problems; stopped after the first %d",
+						 FIXTURE_MAX_PROBLEMS);
+		fixture->truncated = true;
+	}
+	else
+	{
+		for (;;)
+		{
+			va_list		args;
+			int			needed;
+
+			va_start(args, fmt);
+			needed = appendStringInfoVA(&message, fmt, args);
+			va_end(args);
+			if (needed == 0)
+				break;
+			enlargeStringInfo(&message, needed);
+		}
+	}
+
+	problem = palloc(sizeof(FixtureProblem));
+	problem->path = pstrdup(path);
+	problem->line = line;
+	problem->col = col;
+	problem->message = message.data;
+	fixture->problems = lappend(fixture->problems, problem);
+}
+
+/* A problem at an event */
+#define event_problem(parser, path, ev, ...) \
+	fixture_add_problem((parser)->fixture, (path), (ev)->line, (ev)->col, __VA_ARGS__)
+
+/*
+ * Line and column (1-based, in characters) of a byte offset, for libyaml's
+ * reader errors, which carry only an offset.
+ */
+static void
+offset_position(const char *text, size_t len, size_t offset, int *line, int *col)
+{
+	size_t		i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < offset && i < len; i++)
+	{
+		if (text[i] == '\n')
+		{
+			(*line)++;
+			*col = 1;
+		}
+		else if ((text[i] & 0xC0) != 0x80)
+			(*col)++;
+	}
+}
+
+/*
+ * Record libyaml's error as a problem and stop reading.
+ */
+static void
+report_yaml_error(FixtureParser *parser, const char *path)
+{
+	yaml_parser_t *yaml = &parser->yaml;
+	int			line;
+	int			col;
+
+	if (yaml->error == YAML_MEMORY_ERROR)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory while parsing the fixture")));
+
+	if (yaml->error == YAML_READER_ERROR)
+	{
+		offset_position(parser->text, parser->len, yaml->problem_offset, &line, &col);
+		if (yaml->problem_value != -1)
+			fixture_add_problem(parser->fixture, path, line, col,
+								"invalid YAML: %s (byte 0x%02x)",
+								yaml->problem, yaml->problem_value & 0xFF);
+		else
+			fixture_add_problem(parser->fixture, path, line, col,
+								"invalid YAML: %s", yaml->problem);
+	}
+	else if (yaml->context != NULL)
+		fixture_add_problem(parser->fixture, path,
+							(int) yaml->problem_mark.line + 1,
+							(int) yaml->problem_mark.column + 1,
+							"invalid YAML: %s (%s at line %d, column %d)",
+							yaml->problem ? yaml->problem : "syntax error",
+							yaml->context,
+							(int) yaml->context_mark.line + 1,
+							(int) yaml->context_mark.column + 1);
+	else
+		fixture_add_problem(parser->fixture, path,
+							(int) yaml->problem_mark.line + 1,
+							(int) yaml->problem_mark.column + 1,
+							"invalid YAML: %s",
+							yaml->problem ? yaml->problem : "syntax error");
+	parser->fixture->truncated = true;
+}
+
+/*
+ * Copy the anchor and tag out of libyaml's event; only node events have them.
+ */
+static void
+copy_node_properties(const yaml_event_t *event, FixtureEvent *ev)
+{
+	const yaml_char_t *anchor = NULL;
+	const yaml_char_t *tag = NULL;
+
+	switch (event->type)
+	{
+		case YAML_SCALAR_EVENT:
+			anchor = event->data.scalar.anchor;
+			tag = event->data.scalar.tag;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			anchor = event->data.sequence_start.anchor;
+			tag = event->data.sequence_start.tag;
+			break;
+		case YAML_MAPPING_START_EVENT:
+			anchor = event->data.mapping_start.anchor;
+			tag = event->data.mapping_start.tag;
+			break;
+		default:
+			break;
+	}
+	ev->anchored = (anchor != NULL);
+	ev->tag = tag ? clip_text((const char *) tag, 64) : NULL;
+}
+
+/*
+ * Read the next event into ev.  Returns false when reading must stop: a
+ * YAML error, a limit, or too many problems (each already reported).
+ * path names where the reader is, for a syntax error's problem.
+ */
+static bool
+next_event(FixtureParser *parser, const char *path, FixtureEvent *ev)
+{
+	yaml_event_t *event = &parser->event;
+
+	if (parser->fixture->truncated)
+		return false;
+	if (!yaml_parser_parse(&parser->yaml, event))
+	{
+		report_yaml_error(parser, path);
+		return false;
+	}
+
+	memset(ev, 0, sizeof(FixtureEvent));
+	ev->type = event->type;
+	ev->line = (int) event->start_mark.line + 1;
+	ev->col = (int) event->start_mark.column + 1;
+	copy_node_properties(event, ev);
+	if (event->type == YAML_SCALAR_EVENT)
+	{
+		ev->value = pnstrdup((const char *) event->data.scalar.value,
+							 event->data.scalar.length);
+		ev->length = event->data.scalar.length;
+		ev->plain = (event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE);
+	}
+	yaml_event_delete(event);
+
+	if (ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT)
+	{
+		if (++parser->depth > FIXTURE_MAX_DEPTH)
+		{
+			event_problem(parser, path, ev,
+						  "nesting is deeper than %d levels", FIXTURE_MAX_DEPTH);
+			parser->fixture->truncated = true;
+			return false;
+		}
+	}
+	else if (ev->type == YAML_SEQUENCE_END_EVENT || ev->type == YAML_MAPPING_END_EVENT)
+		parser->depth--;
+	return true;
+}
+
+/*
+ * Consume the rest of a node whose first event is start.
+ */
+static void
+skip_node(FixtureParser *parser, const char *path, const FixtureEvent *start)
+{
+	int			open;
+	FixtureEvent ev;
+
+	if (start->type != YAML_SEQUENCE_START_EVENT &&
+		start->type != YAML_MAPPING_START_EVENT)
+		return;
+	for (open = 1; open > 0 && next_event(parser, path, &ev);)
+	{
+		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+			open++;
+		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+			open--;
+	}
+}
+
+/* Is this scalar YAML's null: empty, "~" or "null" written plain? */
+static bool
+is_null_scalar(const FixtureEvent *ev)
+{
+	return ev->plain &&
+		(ev->length == 0 || strcmp(ev->value, "~") == 0 ||
+		 strcmp(ev->value, "null") == 0 || strcmp(ev->value, "Null") == 0 ||
+		 strcmp(ev->value, "NULL") == 0);
+}
+
+/* What a node is, for "expected ..., found ..." */
+static const char *
+node_kind(const FixtureEvent *ev)
+{
+	switch (ev->type)
+	{
+		case YAML_SEQUENCE_START_EVENT:
+			return "a list";
+		case YAML_MAPPING_START_EVENT:
+			return "a map";
+		case YAML_ALIAS_EVENT:
+			return "an alias";
+		case YAML_SCALAR_EVENT:
+			return is_null_scalar(ev) ? "nothing" : "a string";
+		default:
+			return "the end of the document";
+	}
+}
+
+/*
+ * Report what no node of a fixture may have: anchors, aliases, tags.
+ * Returns false for an alias, which has nothing to read.
+ */
+static bool
+check_node(FixtureParser *parser, const FixtureEvent *ev, const char *path)
+{
+	if (ev->type == YAML_ALIAS_EVENT)
+	{
+		event_problem(parser, path, ev, "aliases are not allowed");
+		return false;
+	}
+	if (ev->anchored)
+		event_problem(parser, path, ev, "anchors are not allowed");
+	if (ev->tag != NULL)
+		event_problem(parser, path, ev, "tags are not allowed; found \"%s\"", ev->tag);
+	return true;
+}
+
+/*
+ * Is ev a node of the wanted type?  If not, report it, consume it, and
+ * return false.  wanted describes it, as in "a list of teams".
+ */
+static bool
+expect_node(FixtureParser *parser, FixtureEvent *ev, const char *path,
+			yaml_event_type_t type, const char *wanted)
+{
+	if (!check_node(parser, ev, path))
+		return false;
+	if (ev->type == type)
+		return true;
+	event_problem(parser, path, ev, "expected %s, found %s", wanted, node_kind(ev));
+	skip_node(parser, path, ev);
+	return false;
+}
+
+/*
+ * Read a string value that must not be empty nor longer than maxchars.
+ * what names it in messages ("team name").  Leaves out untouched on a
+ * problem.
+ */
+static void
+read_string(FixtureParser *parser, FixtureEvent *ev, const char *path,
+			const char *what, int maxchars, FixtureValue *out)
+{
+	if (!expect_node(parser, ev, path, YAML_SCALAR_EVENT, "a string"))
+		return;
+	if (is_null_scalar(ev) || ev->length == 0)
+	{
+		event_problem(parser, path, ev, "%s must not be empty", what);
+		return;
+	}
+	if (utf8_length(ev->value) > maxchars)
+	{
+		event_problem(parser, path, ev, "%s is longer than %d characters",
+					  what, maxchars);
+		return;
+	}
+	out->value = ev->value;
+	out->path = pstrdup(path);
+	out->line = ev->line;
+	out->col = ev->col;
+}
+
+/* The keys of spec, comma-separated, for "allowed keys: ..." */
+static char *
+allowed_keys(const FixtureMapSpec *spec)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; spec->keys[i] != NULL; i++)
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", spec->keys[i]);
+	return buf.data;
+}
+
+/* Index of key in spec, or -1 */
+static int
+find_key(const FixtureMapSpec *spec, const char *key)
+{
+	int			i;
+
+	for (i = 0; spec->keys[i] != NULL; i++)
+	{
+		if (strcmp(spec->keys[i], key) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * Read the next map key.  Returns false at the map's end or when reading
+ * stops; a key that is not a plain string is reported, and its value
+ * skipped, before looking at the next one.
+ */
+static bool
+next_key(FixtureParser *parser, const char *path, FixtureEvent *key)
+{
+	FixtureEvent value;
+
+	while (next_event(parser, path, key) && key->type != YAML_MAPPING_END_EVENT)
+	{
+		if (check_node(parser, key, path) && key->type == YAML_SCALAR_EVENT)
+			return true;
+		if (key->type != YAML_ALIAS_EVENT)
+		{
+			event_problem(parser, path, key, "map keys must be strings, found %s",
+						  node_kind(key));
+			skip_node(parser, path, key);
+		}
+		if (!next_event(parser, path, &value))
+			return false;
+		skip_node(parser, path, &value);
+	}
+	return false;
+}
+
+/*
+ * Read a map of fixed keys, whose start event the caller has checked:
+ * report unknown, duplicate and missing keys, and hand each value to
+ * spec->read_value.
+ */
+static void
+read_map(FixtureParser *parser, const FixtureMapSpec *spec, int item,
+		 FixtureEvent *start, const char *path)
+{
+	FixtureEvent key;
+	FixtureEvent value;
+	FixtureEvent seen[32];
+	uint32		present = 0;
+	int			i;
+
+	while (next_key(parser, path, &key))
+	{
+		char	   *path_of_key = key_path(path, key.value);
+		int			index = find_key(spec, key.value);
+
+		if (!next_event(parser, path_of_key, &value))
+			return;
+		if (index < 0)
+			event_problem(parser, path_of_key, &key,
+						  "unknown key \"%s\"; allowed keys: %s",
+						  clip_text(key.value, 64), allowed_keys(spec));
+		else if (present & (1U << index))
+			event_problem(parser, path_of_key, &key,
+						  "duplicate key \"%s\"; first at line %d, column %d",
+						  key.value, seen[index].line, seen[index].col);
+		else
+		{
+			present |= 1U << index;
+			seen[index] = key;
+			spec->read_value(parser, item, index, &value, path_of_key);
+			continue;
+		}
+		skip_node(parser, path_of_key, &value);
+	}
+
+	if (parser->fixture->truncated)
+		return;
+	for (i = 0; spec->keys[i] != NULL; i++)
+	{
+		if ((spec->required & (1U << i)) && !(present & (1U << i)))
+			event_problem(parser, path, start, "missing required key \"%s\"",
+						  spec->keys[i]);
+	}
+}
+
+/*
+ * Add an empty team or project, growing the array as needed.  Returns its
+ * index, or -1 past the limit (reported once; reading stops).
+ */
+static int
+add_team(FixtureParser *parser, FixtureEvent *ev, const char *path)
+{
+	Fixture    *fixture = parser->fixture;
+	FixtureTeam *team;
+
+	if (fixture->nteams >= FIXTURE_MAX_TEAMS)
+	{
+		event_problem(parser, path, ev, "fixture has more than %d teams",
+					  FIXTURE_MAX_TEAMS);
+		fixture->truncated = true;
+		return -1;
+	}
+	if (fixture->nteams == parser->teams_allocated)
+	{
+		parser->teams_allocated = Max(16, parser->teams_allocated * 2);
+		fixture->teams = fixture->teams
+			? repalloc(fixture->teams, parser->teams_allocated * sizeof(FixtureTeam))
+			: palloc(parser->teams_allocated * sizeof(FixtureTeam));
+	}
+	team = &fixture->teams[fixture->nteams];
+	memset(team, 0, sizeof(FixtureTeam));
+	team->path = pstrdup(path);
+	team->line = ev->line;
+	team->col = ev->col;
+	return fixture->nteams++;
+}
+
+static int
+add_project(FixtureParser *parser, int team, FixtureEvent *ev, const char *path)
+{
+	Fixture    *fixture = parser->fixture;
+	FixtureProject *project;
+
+	if (fixture->nprojects >= FIXTURE_MAX_PROJECTS)
+	{
+		event_problem(parser, path, ev, "fixture has more than %d projects",
+					  FIXTURE_MAX_PROJECTS);
+		fixture->truncated = true;
+		return -1;
+	}
+	if (fixture->nprojects == parser->projects_allocated)
+	{
+		parser->projects_allocated = Max(16, parser->projects_allocated * 2);
+		fixture->projects = fixture->projects
+			? repalloc(fixture->projects, parser->projects_allocated * sizeof(FixtureProject))
+			: palloc(parser->projects_allocated * sizeof(FixtureProject));
+	}
+	project = &fixture->projects[fixture->nprojects];
+	memset(project, 0, sizeof(FixtureProject));
+	project->team_index = team;
+	project->path = pstrdup(path);
+	project->line = ev->line;
+	project->col = ev->col;
+	return fixture->nprojects++;
+}
+
+/* Keys of one project in the list shape */
+enum
+{
+	PROJECT_NAME, PROJECT_PLATFORM, PROJECT_DSN
+};
+static const char *const project_keys[] = {"name", "platform", "dsn", NULL};
+
+static void
+read_project_value(FixtureParser *parser, int item, int key,
+				   FixtureEvent *value, const char *path)
+{
+	FixtureProject *project = &parser->fixture->projects[item];
+
+	switch (key)
+	{
+		case PROJECT_NAME:
+			read_string(parser, value, path, "project name",
+						FIXTURE_MAX_PROJECT_NAME, &project->name);
+			break;
+		case PROJECT_PLATFORM:
+			read_string(parser, value, path, "platform",
+						FIXTURE_MAX_PLATFORM, &project->platform);
+			break;
+		case PROJECT_DSN:
+			read_string(parser, value, path, "DSN", FIXTURE_MAX_URL, &project->dsn);
+			break;
+	}
+}
+
+static const FixtureMapSpec project_spec = {
+	project_keys,
+	(1U << PROJECT_NAME) | (1U << PROJECT_DSN),
+	read_project_value
+};
+
+/*
+ * Projects in the list shape: - {name: api, platform: python, dsn: ...}
+ */
+static void
+read_project_list(FixtureParser *parser, int team, const char *path)
+{
+	FixtureEvent ev;
+	int			i;
+
+	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
+	{
+		char	   *item_path = psprintf("%s[%d]", path, i);
+		int			project;
+
+		if (!check_node(parser, &ev, item_path))
+			continue;
+		if (ev.type != YAML_MAPPING_START_EVENT)
+		{
+			event_problem(parser, item_path, &ev, "expected a map with keys %s, found %s",
+						  allowed_keys(&project_spec), node_kind(&ev));
+			skip_node(parser, item_path, &ev);
+			continue;
+		}
+		if ((project = add_project(parser, team, &ev, item_path)) < 0)
+			return;
+		read_map(parser, &project_spec, project, &ev, item_path);
+	}
+}
+
+/*
+ * Projects in the map shape: project name -> DSN.  A repeated name is left
+ * to fixture_validate(), which reports every project name used twice,
+ * across teams as well.
+ */
+static void
+read_project_map(FixtureParser *parser, int team, const char *path)
+{
+	FixtureEvent key;
+	FixtureEvent value;
+
+	while (next_key(parser, path, &key))
+	{
+		char	   *project_path = key_path(path, key.value);
+		char	   *dsn_path = psprintf("%s.dsn", project_path);
+		int			project;
+
+		if (!next_event(parser, dsn_path, &value))
+			return;
+		if ((project = add_project(parser, team, &key, project_path)) < 0)
+			return;
+		read_string(parser, &key, project_path, "project name",
+					FIXTURE_MAX_PROJECT_NAME,
+					&parser->fixture->projects[project].name);
+		read_string(parser, &value, dsn_path, "DSN", FIXTURE_MAX_URL,
+					&parser->fixture->projects[project].dsn);
+	}
+}
+
+/* Keys of a team */
+enum
+{
+	TEAM_NAME, TEAM_PROJECTS
+};
+static const char *const team_keys[] = {"name", "projects", NULL};
+
+static void
+read_team_value(FixtureParser *parser, int item, int key,
+				FixtureEvent *value, const char *path)
+{
+	if (key == TEAM_NAME)
+	{
+		read_string(parser, value, path, "team name", FIXTURE_MAX_TEAM_NAME,
+					&parser->fixture->teams[item].name);
+		return;
+	}
+
+	if (!check_node(parser, value, path))
+		return;
+	if (value->type == YAML_MAPPING_START_EVENT)
+		read_project_map(parser, item, path);
+	else if (value->type == YAML_SEQUENCE_START_EVENT)
+		read_project_list(parser, item, path);
+	else
+		event_problem(parser, path, value,
+					  "expected a map of project names to DSNs or a list of projects, found %s",
+					  node_kind(value));
+}
+
+static const FixtureMapSpec team_spec = {
+	team_keys,
+	1U << TEAM_NAME,
+	read_team_value
+};
+
+static void
+read_teams(FixtureParser *parser, FixtureEvent *start, const char *path)
+{
+	FixtureEvent ev;
+	int			i;
+
+	if (!expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of teams"))
+		return;
+	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
+	{
+		char	   *item_path = psprintf("%s[%d]", path, i);
+		int			team;
+
+		if (!check_node(parser, &ev, item_path))
+			continue;
+		if (ev.type != YAML_MAPPING_START_EVENT)
+		{
+			event_problem(parser, item_path, &ev, "expected a map with keys %s, found %s",
+						  allowed_keys(&team_spec), node_kind(&ev));
+			skip_node(parser, item_path, &ev);
+			continue;
+		}
+		if ((team = add_team(parser, &ev, item_path)) < 0)
+			return;
+		read_map(parser, &team_spec, team, &ev, item_path);
+	}
+}
+
+/* Keys of admin */
+enum
+{
+	ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD_HASH
+};
+static const char *const admin_keys[] = {"username", "email", "password", "password_hash", NULL};
+
+static void
+read_admin_value(FixtureParser *parser, int item, int key,
+				 FixtureEvent *value, const char *path)
+{
+	FixtureAdmin *admin = &parser->fixture->admin;
+
+	switch (key)
+	{
+		case ADMIN_USERNAME:
+			read_string(parser, value, path, "username", FIXTURE_MAX_USERNAME,
+						&admin->username);
+			break;
+		case ADMIN_EMAIL:
+			read_string(parser, value, path, "email", FIXTURE_MAX_EMAIL,
+						&admin->email);
+			break;
+		case ADMIN_PASSWORD:
+			read_string(parser, value, path, "password", FIXTURE_MAX_PASSWORD,
+						&admin->password);
+			break;
+		case ADMIN_PASSWORD_HASH:
+			read_string(parser, value, path, "password_hash",
+						FIXTURE_MAX_PASSWORD_HASH, &admin->password_hash);
+			break;
+	}
+}
+
+static const FixtureMapSpec admin_spec = {
+	admin_keys,
+	1U << ADMIN_EMAIL,
+	read_admin_value
+};
+
+/*
+ * admin: who must exist as a superuser.  The username defaults to the
+ * email, as Sentry's createuser does.
+ */
+static void
+read_admin(FixtureParser *parser, FixtureEvent *start, const char *path)
+{
+	FixtureAdmin *admin = &parser->fixture->admin;
+
+	if (!expect_node(parser, start, path, YAML_MAPPING_START_EVENT, "a map"))
+		return;
+	admin->present = true;
+	admin->path = pstrdup(path);
+	admin->line = start->line;
+	admin->col = start->col;
+	read_map(parser, &admin_spec, 0, start, path);
+
+	if (admin->password.value != NULL && admin->password_hash.value != NULL)
+		fixture_add_problem(parser->fixture, path, admin->line, admin->col,
+							"give either password or password_hash, not both");
+	if (admin->username.value == NULL)
+		admin->username = admin->email;
+}
+
+/* Keys of the root */
+enum
+{
+	ROOT_ORGANIZATION, ROOT_URL_PREFIX, ROOT_ADMIN, ROOT_TEAMS
+};
+static const char *const root_keys[] = {"organization", "url_prefix", "admin", "teams", NULL};
+
+static void
+read_root_value(FixtureParser *parser, int item, int key,
+				FixtureEvent *value, const char *path)
+{
+	Fixture    *fixture = parser->fixture;
+
+	switch (key)
+	{
+		case ROOT_ORGANIZATION:
+			read_string(parser, value, path, "organization",
+						FIXTURE_MAX_ORGANIZATION, &fixture->organization);
+			break;
+		case ROOT_URL_PREFIX:
+			read_string(parser, value, path, "url_prefix", FIXTURE_MAX_URL,
+						&fixture->url_prefix);
+			break;
+		case ROOT_ADMIN:
+			read_admin(parser, value, path);
+			break;
+		case ROOT_TEAMS:
+			read_teams(parser, value, path);
+			break;
+	}
+}
+
+static const FixtureMapSpec root_spec = {
+	root_keys,
+	0,
+	read_root_value
+};
+
+/*
+ * The stream: exactly one document, whose root is the fixture map.
+ */
+static void
+read_stream(FixtureParser *parser)
+{
+	FixtureEvent ev;
+
+	if (!next_event(parser, "", &ev) || !next_event(parser, "", &ev))
+		return;
+	if (ev.type == YAML_STREAM_END_EVENT)
+	{
+		event_problem(parser, "", &ev, "fixture is empty");
+		return;
+	}
+	/* document start, then the root node */
+	if (!next_event(parser, "", &ev))
+		return;
+	if (expect_node(parser, &ev, "", YAML_MAPPING_START_EVENT, "a map"))
+		read_map(parser, &root_spec, 0, &ev, "");
+
+	/* document end, then the stream's end */
+	if (!next_event(parser, "", &ev) || !next_event(parser, "", &ev))
+		return;
+	if (ev.type != YAML_STREAM_END_EVENT)
+		event_problem(parser, "", &ev, "fixture must be a single YAML document");
+}
+
+/*
+ * fixture_parse: see fixture.h.
+ */
 Fixture *
 fixture_parse(const char *text, size_t len)
 {
-	elog(ERROR, "fixture_parse is not implemented");
-}
+	FixtureParser parser;
 
-void
-fixture_add_problem(Fixture *fixture, const char *path, int line, int col, const char *fmt,...)
-{
-	elog(ERROR, "fixture_add_problem is not implemented");
+	memset(&parser, 0, sizeof(parser));
+	parser.text = text;
+	parser.len = len;
+	parser.fixture = palloc0(sizeof(Fixture));
+
+	if (!yaml_parser_initialize(&parser.yaml))
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory while parsing the fixture")));
+	PG_TRY();
+	{
+		yaml_parser_set_encoding(&parser.yaml, YAML_UTF8_ENCODING);
+		yaml_parser_set_input_string(&parser.yaml, (const unsigned char *) text, len);
+		read_stream(&parser);
+	}
+	PG_FINALLY();
+	{
+		yaml_event_delete(&parser.event);
+		yaml_parser_delete(&parser.yaml);
+	}
+	PG_END_TRY();
+
+	return parser.fixture;
 }

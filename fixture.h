@@ -20,6 +20,7 @@
 typedef struct FixtureValue
 {
 	char	   *value;
+	char	   *path;			/* e.g. teams[0].name; NULL when absent */
 	int			line;			/* 1-based; 0 when absent */
 	int			col;			/* 1-based; 0 when absent */
 } FixtureValue;
@@ -81,13 +82,34 @@ typedef struct Fixture
 	FixtureProject *projects;
 	int			nprojects;
 
-	List	   *problems;		/* of FixtureProblem *, in document order */
+	List	   *problems;		/* of FixtureProblem *; see fixture_read() */
+	bool		truncated;		/* parsing stopped early (YAML error, limit) */
 } Fixture;
+
+/* Limits that keep a hostile fixture from costing much memory or time */
+#define FIXTURE_MAX_DEPTH 32
+#define FIXTURE_MAX_PROBLEMS 1000
+#define FIXTURE_MAX_TEAMS 10000
+#define FIXTURE_MAX_PROJECTS 100000
+
+/* Longest values, in characters: what Sentry's columns hold */
+#define FIXTURE_MAX_ORGANIZATION 64
+#define FIXTURE_MAX_TEAM_NAME 64
+#define FIXTURE_MAX_PROJECT_NAME 200
+#define FIXTURE_MAX_PLATFORM 64
+#define FIXTURE_MAX_EMAIL 75
+#define FIXTURE_MAX_USERNAME 128
+#define FIXTURE_MAX_PASSWORD_HASH 128
+#define FIXTURE_MAX_PASSWORD 4096
+#define FIXTURE_MAX_URL 2048
 
 /* fixture.c: YAML text to Fixture; structural problems go to problems */
 extern Fixture *fixture_parse(const char *text, size_t len);
 
-/* fixture.c: append a problem */
+/*
+ * fixture.c: append a problem.  Past FIXTURE_MAX_PROBLEMS, one last problem
+ * says so, later ones are dropped and the fixture is marked truncated.
+ */
 extern void fixture_add_problem(Fixture *fixture, const char *path,
 								int line, int col, const char *fmt,...)
 			pg_attribute_printf(5, 6);

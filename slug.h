@@ -1,19 +1,20 @@
 /*-------------------------------------------------------------------------
  *
  * slug.h
- *		Slugs of team, project and organization names.
+ *		Sentry's slug for a team or project name.
  *
  *-------------------------------------------------------------------------
  */
 #ifndef SENTRY_FIXTURES_SLUG_H
 #define SENTRY_FIXTURES_SLUG_H
 
-/* Longest slug written (Sentry 9's slug columns are varchar(50)) */
+/* Sentry's team and project slug columns hold this many characters */
 #define SENTRY_SLUG_MAX_LENGTH 50
 
 /*
- * The slug of a name: lowercase, every character outside [a-z0-9_-]
- * becomes '-', at most maxlen characters.  palloc'd.
+ * The slug Sentry derives from a UTF-8 name, cut to maxlen characters; ""
+ * when the name has no letter or digit that survives (Sentry then picks a
+ * random slug, which a fixture cannot predict).  palloc'd.
  */
 extern char *sentry_slugify(const char *name, int maxlen);
 

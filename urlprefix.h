@@ -23,11 +23,17 @@ typedef enum UrlPrefixSource
  * Find the url prefix text for a fixture, in order: its url_prefix key, the
  * GUC sentry_fixtures.url_prefix, the system.url-prefix row of
  * <schema>.sentry_option (pickled in Sentry 9, JSON later).  Returns NULL
- * when none is set.  Uses SPI; the caller must be connected.
+ * with *source URL_PREFIX_NONE when none is set.  An option value that
+ * cannot be decoded is added to fixture->problems (path url_prefix); then
+ * the result is NULL with *source URL_PREFIX_OPTION.  Uses SPI; the caller
+ * must be connected.
  */
-extern char *url_prefix_lookup(const Fixture *fixture, UrlPrefixSource *source);
+extern char *url_prefix_lookup(Fixture *fixture, UrlPrefixSource *source);
 
-/* Name of a source, for sentry_fixtures_info() and messages */
+/*
+ * Where a url prefix came from, as a phrase for messages and
+ * sentry_fixtures_info(), e.g. "the setting sentry_fixtures.url_prefix"
+ */
 extern const char *url_prefix_source_name(UrlPrefixSource source);
 
 #endif							/* SENTRY_FIXTURES_URLPREFIX_H */

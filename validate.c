@@ -1,22 +1,427 @@
 /*-------------------------------------------------------------------------
  *
  * validate.c
- *		Placeholder until the module is written.
+ *		Rules across fixture entries, and the whole read of a fixture.
+ *
+ * fixture.c checks each node on its own; what needs more than one node is
+ * here: DSNs against the url prefix, names and keys that must be unique in
+ * the whole fixture (Sentry's slugs and keys are unique per organization
+ * or installation), and the shape of values Sentry will store.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "common/base64.h"
+
+#include "dsn.h"
+#include "slug.h"
 #include "validate.h"
 
+/* Django's PBKDF2 hashes: pbkdf2_sha256$<iterations>$<salt>$<base64 hash> */
+#define PBKDF2_PREFIX "pbkdf2_sha256$"
+#define PBKDF2_SHA256_BYTES 32
+
+/* One value taking part in a uniqueness rule */
+typedef struct DuplicateItem
+{
+	const char *key;			/* what must be unique */
+	const char *shown;			/* what the message quotes */
+	const FixtureValue *where;
+	int			order;			/* position in the fixture */
+} DuplicateItem;
+
+static int
+compare_duplicate_items(const void *a, const void *b)
+{
+	const DuplicateItem *x = (const DuplicateItem *) a;
+	const DuplicateItem *y = (const DuplicateItem *) b;
+	int			c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/*
+ * Report each item whose key an earlier item already has, at the later
+ * one.  With by_slug, keys are slugs of names, and an item whose name
+ * equals the first one's is left to the check on names.
+ */
+static void
+report_duplicates(Fixture *fixture, DuplicateItem *items, int n,
+				  const char *what, bool by_slug)
+{
+	int			i;
+	int			j;
+
+	qsort(items, n, sizeof(DuplicateItem), compare_duplicate_items);
+	for (i = 0; i < n; i = j)
+	{
+		const DuplicateItem *first = &items[i];
+
+		for (j = i + 1; j < n && strcmp(items[j].key, first->key) == 0; j++)
+		{
+			const DuplicateItem *later = &items[j];
+
+			if (!by_slug)
+				fixture_add_problem(fixture, later->where->path,
+									later->where->line, later->where->col,
+									"duplicate %s \"%s\"; first at line %d, column %d",
+									what, later->shown,
+									first->where->line, first->where->col);
+			else if (strcmp(later->shown, first->shown) != 0)
+				fixture_add_problem(fixture, later->where->path,
+									later->where->line, later->where->col,
+									"%s \"%s\" has the same slug \"%s\" as \"%s\" at line %d, column %d",
+									what, later->shown, later->key, first->shown,
+									first->where->line, first->where->col);
+		}
+	}
+}
+
+/*
+ * Add a name and its slug to the two uniqueness checks on names.  A name
+ * whose slug is empty is a problem of its own: Sentry would make up a
+ * random slug, which a fixture could never match again.
+ */
+static void
+add_name(Fixture *fixture, const FixtureValue *name, const char *what,
+		 DuplicateItem *names, int *nnames, DuplicateItem *slugs, int *nslugs)
+{
+	char	   *slug;
+
+	if (name->value == NULL)
+		return;
+	names[*nnames] = (DuplicateItem)
+	{
+		name->value, name->value, name, *nnames
+	};
+	(*nnames)++;
+
+	slug = sentry_slugify(name->value, SENTRY_SLUG_MAX_LENGTH);
+	if (slug[0] == '\0')
+	{
+		fixture_add_problem(fixture, name->path, name->line, name->col,
+							"%s \"%s\" has no ASCII letter or digit to make a slug from",
+							what, name->value);
+		return;
+	}
+	slugs[*nslugs] = (DuplicateItem)
+	{
+		slug, name->value, name, *nslugs
+	};
+	(*nslugs)++;
+}
+
+/*
+ * Team names and project names: unique, and unique as slugs.
+ */
+static void
+check_names(Fixture *fixture)
+{
+	int			most = Max(fixture->nteams, fixture->nprojects);
+	DuplicateItem *names = palloc(Max(most, 1) * sizeof(DuplicateItem));
+	DuplicateItem *slugs = palloc(Max(most, 1) * sizeof(DuplicateItem));
+	int			nnames = 0;
+	int			nslugs = 0;
+	int			i;
+
+	for (i = 0; i < fixture->nteams; i++)
+		add_name(fixture, &fixture->teams[i].name, "team name",
+				 names, &nnames, slugs, &nslugs);
+	report_duplicates(fixture, names, nnames, "team name", false);
+	report_duplicates(fixture, slugs, nslugs, "team name", true);
+
+	nnames = nslugs = 0;
+	for (i = 0; i < fixture->nprojects; i++)
+		add_name(fixture, &fixture->projects[i].name, "project name",
+				 names, &nnames, slugs, &nslugs);
+	report_duplicates(fixture, names, nnames, "project name", false);
+	report_duplicates(fixture, slugs, nslugs, "project name", true);
+}
+
+/*
+ * Project ids and public keys: one project each.  Only well-formed DSNs
+ * take part.
+ */
+static void
+check_keys(Fixture *fixture)
+{
+	DuplicateItem *ids = palloc(Max(fixture->nprojects, 1) * sizeof(DuplicateItem));
+	DuplicateItem *keys = palloc(Max(fixture->nprojects, 1) * sizeof(DuplicateItem));
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < fixture->nprojects; i++)
+	{
+		FixtureProject *project = &fixture->projects[i];
+		char	   *id;
+
+		if (!project->dsn_valid)
+			continue;
+		id = psprintf(INT64_FORMAT, project->parsed.project_id);
+		ids[n] = (DuplicateItem)
+		{
+			id, id, &project->dsn, n
+		};
+		keys[n] = (DuplicateItem)
+		{
+			project->parsed.public_key, project->parsed.public_key, &project->dsn, n
+		};
+		n++;
+	}
+	report_duplicates(fixture, ids, n, "project id", false);
+	report_duplicates(fixture, keys, n, "public key", false);
+}
+
+/*
+ * Parse each DSN, and check it against the url prefix when that is known.
+ */
+static void
+check_dsns(Fixture *fixture, const UrlPrefix *prefix)
+{
+	int			i;
+
+	for (i = 0; i < fixture->nprojects; i++)
+	{
+		FixtureProject *project = &fixture->projects[i];
+		const FixtureValue *dsn = &project->dsn;
+		const char *problem;
+
+		if (dsn->value == NULL)
+			continue;
+		problem = dsn_parse(dsn->value, &project->parsed);
+		if (problem != NULL)
+		{
+			fixture_add_problem(fixture, dsn->path, dsn->line, dsn->col,
+								"invalid DSN: %s", problem);
+			continue;
+		}
+		project->dsn_valid = true;
+		if (prefix != NULL &&
+			(problem = dsn_check_url_prefix(&project->parsed, prefix)) != NULL)
+			fixture_add_problem(fixture, dsn->path, dsn->line, dsn->col, "%s", problem);
+	}
+}
+
+/*
+ * Platforms are identifiers such as "python" or "javascript-react".
+ */
+static void
+check_platforms(Fixture *fixture)
+{
+	int			i;
+
+	for (i = 0; i < fixture->nprojects; i++)
+	{
+		const FixtureValue *platform = &fixture->projects[i].platform;
+
+		if (platform->value != NULL &&
+			strspn(platform->value, "abcdefghijklmnopqrstuvwxyz0123456789-_") !=
+			strlen(platform->value))
+			fixture_add_problem(fixture, platform->path, platform->line, platform->col,
+								"platform must contain only lowercase letters, digits, \"-\" and \"_\"");
+	}
+}
+
+/*
+ * Does text look like an email address: one '@', something before it, a
+ * dotted domain after it, no whitespace or control characters?
+ */
+static bool
+looks_like_email(const char *text)
+{
+	const char *at = strchr(text, '@');
+	const char *p;
+	const char *dot;
+
+	for (p = text; *p; p++)
+	{
+		if ((unsigned char) *p <= ' ' || *p == 0x7f)
+			return false;
+	}
+	if (at == NULL || at == text || strchr(at + 1, '@') != NULL)
+		return false;
+	dot = strchr(at + 1, '.');
+	return dot != NULL && dot > at + 1 && p[-1] != '.';
+}
+
+/*
+ * Why a password hash is not a Django pbkdf2_sha256 hash, or NULL.  The
+ * hash is secret enough never to be quoted.
+ */
+static const char *
+password_hash_problem(const char *hash)
+{
+	const char *iterations = hash + strlen(PBKDF2_PREFIX);
+	const char *salt;
+	const char *digest;
+	char		decoded[PBKDF2_SHA256_BYTES + 8];
+	int			digest_len;
+
+	if (strncmp(hash, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) != 0)
+		return "it must start with \"" PBKDF2_PREFIX "\"";
+
+	salt = strchr(iterations, '$');
+	if (salt == NULL || salt == iterations || salt - iterations > 10 ||
+		strspn(iterations, "0123456789") != (size_t) (salt - iterations) ||
+		iterations[0] == '0' || strtoll(iterations, NULL, 10) > PG_INT32_MAX)
+		return "iterations must be a positive integer";
+
+	salt++;
+	digest = strchr(salt, '$');
+	if (digest == NULL || digest == salt)
+		return "salt must not be empty";
+
+	digest++;
+	digest_len = strlen(digest);
+	if (strchr(digest, '$') != NULL || digest_len == 0 ||
+		pg_b64_dec_len(digest_len) > (int) sizeof(decoded) ||
+		pg_b64_decode(digest, digest_len, (void *) decoded, sizeof(decoded)) != PBKDF2_SHA256_BYTES)
+		return "hash must be base64 of 32 bytes";
+	return NULL;
+}
+
+/*
+ * The admin's email and password hash.
+ */
+static void
+check_admin(Fixture *fixture)
+{
+	const FixtureAdmin *admin = &fixture->admin;
+	const char *problem;
+
+	if (!admin->present)
+		return;
+	if (admin->email.value != NULL && !looks_like_email(admin->email.value))
+		fixture_add_problem(fixture, admin->email.path,
+							admin->email.line, admin->email.col,
+							"email \"%s\" does not look like an address",
+							admin->email.value);
+	if (admin->password_hash.value != NULL &&
+		(problem = password_hash_problem(admin->password_hash.value)) != NULL)
+		fixture_add_problem(fixture, admin->password_hash.path,
+							admin->password_hash.line, admin->password_hash.col,
+							"password_hash is not of the form pbkdf2_sha256$<iterations>$<salt>$<hash>: %s",
+							problem);
+}
+
+/*
+ * The url prefix, parsed; NULL when there is none or it is malformed
+ * (either is reported).
+ */
+static UrlPrefix *
+check_url_prefix(Fixture *fixture, const char *url_prefix, UrlPrefixSource source)
+{
+	UrlPrefix  *prefix = palloc(sizeof(UrlPrefix));
+	const char *problem;
+	int			line = 0;
+	int			col = 0;
+
+	if (url_prefix == NULL)
+	{
+		/* an undecodable option value has been reported by the lookup */
+		if (source == URL_PREFIX_NONE)
+			fixture_add_problem(fixture, "url_prefix", 0, 0,
+								"no url prefix is set; set the fixture's url_prefix key, "
+								"SET sentry_fixtures.url_prefix, "
+								"or Sentry's option system.url-prefix");
+		return NULL;
+	}
+
+	problem = url_prefix_parse(url_prefix, prefix);
+	if (problem == NULL)
+		return prefix;
+
+	if (source == URL_PREFIX_FIXTURE)
+	{
+		line = fixture->url_prefix.line;
+		col = fixture->url_prefix.col;
+	}
+	fixture_add_problem(fixture, "url_prefix", line, col,
+						"url prefix \"%s\" from %s is malformed: %s",
+						url_prefix, url_prefix_source_name(source), problem);
+	return NULL;
+}
+
+/*
+ * fixture_validate: see validate.h.
+ */
 void
 fixture_validate(Fixture *fixture, const char *url_prefix, UrlPrefixSource source)
 {
-	elog(ERROR, "fixture_validate is not implemented");
+	UrlPrefix  *prefix = check_url_prefix(fixture, url_prefix, source);
+
+	check_dsns(fixture, prefix);
+	check_keys(fixture);
+	check_names(fixture);
+	check_platforms(fixture);
+	check_admin(fixture);
 }
 
+/* A problem and its place in the list, for a stable sort */
+typedef struct OrderedProblem
+{
+	FixtureProblem *problem;
+	int			order;
+} OrderedProblem;
+
+static int
+compare_problems(const void *a, const void *b)
+{
+	const OrderedProblem *x = (const OrderedProblem *) a;
+	const OrderedProblem *y = (const OrderedProblem *) b;
+
+	if (x->problem->line != y->problem->line)
+		return (x->problem->line > y->problem->line) ? 1 : -1;
+	if (x->problem->col != y->problem->col)
+		return (x->problem->col > y->problem->col) ? 1 : -1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/*
+ * Put problems in document order, those without a place (line 0) first;
+ * problems at one place keep the order they were found in.
+ */
+static List *
+sort_problems(List *problems)
+{
+	int			n = list_length(problems);
+	OrderedProblem *items = palloc(Max(n, 1) * sizeof(OrderedProblem));
+	List	   *sorted = NIL;
+	ListCell   *lc;
+	int			i = 0;
+
+	foreach(lc, problems)
+	{
+		items[i].problem = lfirst(lc);
+		items[i].order = i;
+		i++;
+	}
+	qsort(items, n, sizeof(OrderedProblem), compare_problems);
+	for (i = 0; i < n; i++)
+		sorted = lappend(sorted, items[i].problem);
+	return sorted;
+}
+
+/*
+ * fixture_read: see validate.h.  A fixture whose reading stopped early (a
+ * YAML error, a limit) is not validated further: its entries are
+ * incomplete, and the rules across them would only add noise.
+ */
 Fixture *
 fixture_read(const char *text, size_t len)
 {
-	elog(ERROR, "fixture_read is not implemented");
+	Fixture    *fixture = fixture_parse(text, len);
+
+	if (!fixture->truncated)
+	{
+		UrlPrefixSource source;
+		char	   *url_prefix = url_prefix_lookup(fixture, &source);
+
+		fixture_validate(fixture, url_prefix, source);
+	}
+	fixture->problems = sort_problems(fixture->problems);
+	return fixture;
 }

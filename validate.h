@@ -21,7 +21,8 @@ extern void fixture_validate(Fixture *fixture, const char *url_prefix,
 
 /*
  * Parse, find the url prefix, validate.  Needs an SPI connection (the url
- * prefix may come from sentry_option).  Problems are in fixture->problems.
+ * prefix may come from sentry_option).  Problems are in fixture->problems,
+ * sorted by line and column (those without a place, line 0, first).
  */
 extern Fixture *fixture_read(const char *text, size_t len);
 
