@@ -9,7 +9,6 @@ OBJS = \
 	slug.o \
 	optionvalue.o \
 	bootstrap.o \
-	slug.o \
 	spiutil.o \
 	catalog.o \
 	defaults.o \
@@ -45,3 +44,6 @@ include $(PGXS)
 .PHONY: tap-check
 tap-check:
 	$(prove_installcheck)
+
+# PGXS tracks no header dependencies here: rebuild everything when a header changes
+$(OBJS): $(wildcard *.h)

@@ -201,7 +201,7 @@ row_batch_insert(RowBatch *batch)
 	}
 
 	initStringInfo(&sql);
-	appendStringInfo(&sql, "INSERT INTO %s (%s)%s SELECT %s FROM pg_catalog.unnest(%s) AS u(%s)",
+	appendStringInfo(&sql, "INSERT INTO %s (%s)%s SELECT %s FROM unnest(%s) AS u(%s)",
 					 table->qualified_name, target.data,
 					 table->id_always_identity ? " OVERRIDING SYSTEM VALUE" : "",
 					 select.data, unnest.data, alias.data);
@@ -252,7 +252,7 @@ row_batch_update(RowBatch *batch)
 		return;
 
 	initStringInfo(&sql);
-	appendStringInfo(&sql, "UPDATE %s AS t SET %s FROM pg_catalog.unnest(%s) AS u(%s) "
+	appendStringInfo(&sql, "UPDATE %s AS t SET %s FROM unnest(%s) AS u(%s) "
 					 "WHERE t.id = u.id::pg_catalog.int8",
 					 batch->table->qualified_name, set.data, unnest.data, alias.data);
 	execute_batch(batch, sql.data, used, SPI_OK_UPDATE);
