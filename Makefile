@@ -7,6 +7,7 @@ OBJS = \
 	validate.o \
 	urlprefix.o \
 	bootstrap.o \
+	dumplex.o \
 	reconcile.o \
 	cascade.o \
 	password.o
