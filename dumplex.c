@@ -356,15 +356,14 @@ scan_statement(DumpLexer *lexer, bool standard_strings, DumpItem *item)
 void
 dumplex_next(DumpLexer *lexer, bool standard_strings, DumpItem *item)
 {
+	/* No item yet: an unclosed comment ahead belongs to none */
+	item->kind = DUMP_END;
+	item->text = NULL;
+	item->len = 0;
 	skip_blank(lexer);
 	item->line = lexer->line;
 	if (lexer->pos >= lexer->end)
-	{
-		item->kind = DUMP_END;
-		item->text = NULL;
-		item->len = 0;
 		return;
-	}
 
 	/* Until the item's end is known, errors show it up to the dump's end */
 	item->text = lexer->pos;
