@@ -60,6 +60,13 @@ typedef enum StatementAction
 	COPY_FROM_DUMP				/* COPY ... FROM stdin: rows follow in the dump */
 } StatementAction;
 
+/* Where the load is, for the error context */
+typedef struct LoadPosition
+{
+	DumpItem	item;			/* the statement or meta-command at hand */
+	int			rows_line;		/* while COPY reads its rows: their first line */
+} LoadPosition;
+
 /* The COPY data block being read by copy_data_source() */
 static const char *copy_data_pos = NULL;
 static const char *copy_data_end = NULL;
@@ -100,14 +107,21 @@ statement_head(const char *text, size_t len)
 }
 
 /*
- * Error context callback: which statement of the dump was running.
+ * Error context callback: which statement of the dump was running (COPY's
+ * own context counts its rows from 1: say where they start).
  */
 static void
-dump_item_context(void *arg)
+load_position_context(void *arg)
 {
-	const DumpItem *item = (const DumpItem *) arg;
+	const LoadPosition *position = (const LoadPosition *) arg;
+	const DumpItem *item = &position->item;
 
-	if (item->text != NULL)
+	if (item->text == NULL)
+		return;
+	if (position->rows_line > 0)
+		errcontext("dump line %d: %s (rows from line %d)", item->line,
+				   statement_head(item->text, item->len), position->rows_line);
+	else
 		errcontext("dump line %d: %s", item->line,
 				   statement_head(item->text, item->len));
 }
@@ -173,8 +187,8 @@ count_tables(const char *schema)
 	ret = SPI_execute_with_args("SELECT pg_catalog.count(*)::pg_catalog.int4"
 								" FROM pg_catalog.pg_class c"
 								" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-								" WHERE n.nspname::pg_catalog.text = $1"
-								" AND c.relkind IN ('r', 'p')",
+								" WHERE n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name"
+								" AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog.\"char\"[])",
 								1, argtypes, values, NULL, false, 1);
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not count the tables of schema \"%s\": %s",
@@ -193,6 +207,7 @@ check_meta_command(const DumpItem *item)
 {
 	size_t		name_len = 0;
 	const char *name = item->text + 1;
+	bool		is_connect;
 
 	while (name_len < item->len - 1 && !isspace((unsigned char) name[name_len]))
 		name_len++;
@@ -200,11 +215,13 @@ check_meta_command(const DumpItem *item)
 		(name_len == 10 && strncmp(name, "unrestrict", 10) == 0))
 		return;
 
+	is_connect = (name_len == 7 && strncmp(name, "connect", 7) == 0) ||
+		(name_len == 1 && name[0] == 'c');
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			 errmsg("dump contains psql command \"\\%.*s\"", (int) name_len, name),
 			 errdetail("Only \\restrict and \\unrestrict lines can be skipped; other psql commands have no meaning inside the server."),
-			 errhint("Load a dump of one database made by pg_dump without --create.")));
+			 is_connect ? errhint("Load a dump of one database made by pg_dump without --create.") : 0));
 }
 
 /*
@@ -358,7 +375,8 @@ copy_options_in_server_encoding(List *options)
  * privilege, row-level security.  Returns the number of rows.
  */
 static uint64
-copy_from_dump(DumpLexer *lexer, const char *sql, CopyStmt *stmt)
+copy_from_dump(DumpLexer *lexer, const char *sql, CopyStmt *stmt,
+			   LoadPosition *position)
 {
 	DumpItem	data;
 	ParseState *pstate;
@@ -368,6 +386,7 @@ copy_from_dump(DumpLexer *lexer, const char *sql, CopyStmt *stmt)
 	uint64		rows;
 
 	dumplex_copy_data(lexer, &data);
+	position->rows_line = data.line;
 
 	if (stmt->whereClause != NULL)
 		ereport(ERROR,
@@ -407,6 +426,7 @@ copy_from_dump(DumpLexer *lexer, const char *sql, CopyStmt *stmt)
 	rows = CopyFrom(cstate);
 	EndCopyFrom(cstate);
 	copy_data_pos = copy_data_end = NULL;
+	position->rows_line = 0;
 
 	table_close(rel, NoLock);
 	free_parsestate(pstate);
@@ -437,10 +457,10 @@ run_with_spi(const char *sql)
  * Parse one statement of the dump and run, copy or skip it.
  */
 static void
-load_statement(DumpLexer *lexer, const DumpItem *item,
+load_statement(DumpLexer *lexer, LoadPosition *position,
 			   const BootstrapOptions *options, BootstrapResult *result)
 {
-	char	   *sql = pnstrdup(item->text, item->len);
+	char	   *sql = pnstrdup(position->item.text, position->item.len);
 	List	   *parsetree;
 	Node	   *stmt;
 
@@ -459,7 +479,8 @@ load_statement(DumpLexer *lexer, const DumpItem *item,
 		case SKIP_STATEMENT:
 			return;
 		case COPY_FROM_DUMP:
-			result->rows += copy_from_dump(lexer, sql, (CopyStmt *) stmt);
+			result->rows += copy_from_dump(lexer, sql, (CopyStmt *) stmt,
+										   position);
 			break;
 		case RUN_STATEMENT:
 			result->rows += run_with_spi(sql);
@@ -477,7 +498,7 @@ load_dump(const char *dump, size_t len, const BootstrapOptions *options,
 		  BootstrapResult *result)
 {
 	DumpLexer	lexer;
-	DumpItem	item = {DUMP_END, NULL, 0, 0};
+	LoadPosition position = {{DUMP_END, NULL, 0, 0}, 0};
 	ErrorContextCallback errcallback;
 	MemoryContext scratch;
 	MemoryContext oldcontext;
@@ -485,8 +506,8 @@ load_dump(const char *dump, size_t len, const BootstrapOptions *options,
 	scratch = AllocSetContextCreate(CurrentMemoryContext,
 									"sentry_schema_bootstrap statement",
 									ALLOCSET_DEFAULT_SIZES);
-	errcallback.callback = dump_item_context;
-	errcallback.arg = &item;
+	errcallback.callback = load_position_context;
+	errcallback.arg = &position;
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
 
@@ -500,13 +521,13 @@ load_dump(const char *dump, size_t len, const BootstrapOptions *options,
 		CHECK_FOR_INTERRUPTS();
 
 		/* The previous statement may have changed the string syntax */
-		dumplex_next(&lexer, standard_conforming_strings, &item);
-		if (item.kind == DUMP_END)
+		dumplex_next(&lexer, standard_conforming_strings, &position.item);
+		if (position.item.kind == DUMP_END)
 			break;
-		if (item.kind == DUMP_META_COMMAND)
-			check_meta_command(&item);
+		if (position.item.kind == DUMP_META_COMMAND)
+			check_meta_command(&position.item);
 		else
-			load_statement(&lexer, &item, options, result);
+			load_statement(&lexer, &position, options, result);
 	}
 	MemoryContextSwitchTo(oldcontext);
 

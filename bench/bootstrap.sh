@@ -65,7 +65,8 @@ load_psql() {
 # One timed load into a fresh database (with the extension, as in both cases)
 timed_load() {
 	local how=$1 file=$2
-	run_psql -d postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
+	run_psql -d postgres -c "SET client_min_messages = warning" \
+		-c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
 	run_psql -d bench -c "CREATE EXTENSION sentry_fixtures"
 	seconds "load_$how" bench "$file"
 }
