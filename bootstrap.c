@@ -157,7 +157,8 @@ reject_non_script(const char *dump, size_t len)
 				 errdetail("It contains no SQL statement."),
 				 errhint("%s", convert_hint)));
 
-	while (token + word_len < lexer.end &&
+	/* Keywords are short: a longer word needs no more reading */
+	while (token + word_len < lexer.end && word_len < NAMEDATALEN &&
 		   (isalpha((unsigned char) token[word_len]) || token[word_len] == '_'))
 		word_len++;
 	if (word_len == 0 && *token == '(')
@@ -186,7 +187,8 @@ count_tables(const char *schema)
 	values[0] = CStringGetTextDatum(schema);
 	ret = SPI_execute_with_args("SELECT pg_catalog.count(*)::pg_catalog.int4"
 								" FROM pg_catalog.pg_class c"
-								" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+								" JOIN pg_catalog.pg_namespace n"
+								" ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 								" WHERE n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name"
 								" AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog.\"char\"[])",
 								1, argtypes, values, NULL, false, 1);
