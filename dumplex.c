@@ -274,9 +274,10 @@ scan_word(DumpLexer *lexer)
 /*
  * Scan one statement, from its first token (at pos) to its semicolon.
  *
- * atomic_depth follows SQL-standard function bodies: BEGIN ATOMIC opens
- * one, and inside it CASE opens and END closes a level; semicolons inside
- * do not end the statement.  Only words outside parentheses count.
+ * atomic_depth follows SQL-standard function bodies of CREATE statements:
+ * BEGIN ATOMIC opens one, and inside it CASE opens and END closes a level;
+ * semicolons inside do not end the statement.  Only words outside
+ * parentheses count.
  */
 static void
 scan_statement(DumpLexer *lexer, bool standard_strings, DumpItem *item)
@@ -284,6 +285,7 @@ scan_statement(DumpLexer *lexer, bool standard_strings, DumpItem *item)
 	int			paren_depth = 0;
 	int			atomic_depth = 0;
 	bool		after_begin = false;
+	bool		is_create = false;
 
 	item->kind = DUMP_STATEMENT;
 	while (lexer->pos < lexer->end)
@@ -312,7 +314,9 @@ scan_statement(DumpLexer *lexer, bool standard_strings, DumpItem *item)
 			const char *word = lexer->pos;
 			size_t		len = scan_word(lexer);
 
-			if (paren_depth > 0)
+			if (word == item->text)
+				is_create = word_is(word, len, "create");
+			if (paren_depth > 0 || !is_create)
 				continue;
 			if (atomic_depth > 0)
 			{
