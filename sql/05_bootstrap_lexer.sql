@@ -10,7 +10,7 @@ SET sentry_fixtures.schema = 'bootstrap_lexer';
 SELECT * FROM sentry_schema_bootstrap($dump$
 \restrict k3yFromANewerPgDump
 --
--- PostgreSQL database dump
+-- a hand-written dump, headed like a real one
 --
 
 SET standard_conforming_strings = on;
