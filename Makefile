@@ -9,6 +9,7 @@ OBJS = \
 	slug.o \
 	optionvalue.o \
 	bootstrap.o \
+	dumplex.o \
 	spiutil.o \
 	catalog.o \
 	defaults.o \
