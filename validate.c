@@ -227,14 +227,16 @@ check_platforms(Fixture *fixture)
 
 /*
  * Does text look like an email address: one '@', something before it, a
- * dotted domain after it, no whitespace or control characters?
+ * domain after it (dotless ones such as "localhost" too, as self-hosted
+ * Sentry admins use them) with no empty label, and no whitespace or
+ * control characters?
  */
 static bool
 looks_like_email(const char *text)
 {
 	const char *at = strchr(text, '@');
+	const char *domain;
 	const char *p;
-	const char *dot;
 
 	for (p = text; *p; p++)
 	{
@@ -243,8 +245,9 @@ looks_like_email(const char *text)
 	}
 	if (at == NULL || at == text || strchr(at + 1, '@') != NULL)
 		return false;
-	dot = strchr(at + 1, '.');
-	return dot != NULL && dot > at + 1 && p[-1] != '.';
+	domain = at + 1;
+	return domain[0] != '\0' && domain[0] != '.' && p[-1] != '.' &&
+		strstr(domain, "..") == NULL;
 }
 
 /*
@@ -271,7 +274,9 @@ password_hash_problem(const char *hash)
 
 	salt++;
 	digest = strchr(salt, '$');
-	if (digest == NULL || digest == salt)
+	if (digest == NULL)
+		return "hash is missing";
+	if (digest == salt)
 		return "salt must not be empty";
 
 	digest++;
