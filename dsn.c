@@ -246,7 +246,7 @@ url_prefix_parse(const char *text, UrlPrefix *out)
 	out->scheme = parts.scheme;
 
 	if (memchr(parts.authority, '@', parts.rest - parts.authority) != NULL)
-		return pstrdup("url prefix must not contain a user name or keys");
+		return pstrdup("a user name or keys are not allowed");
 	if ((problem = parse_host_port(parts.authority, parts.rest, parts.scheme,
 								   &out->host, &out->port)) != NULL)
 		return problem;

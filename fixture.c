@@ -19,6 +19,10 @@
  * for the map shape of projects, "teams[0].projects[2].name" for the list
  * shape.  Indexes count from 0.  The root's path is "".
  *
+ * The text is read as UTF-8, which is what a Sentry database holds; in a
+ * database of another encoding a non-ASCII fixture is reported as invalid
+ * UTF-8 rather than stored garbled.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"

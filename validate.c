@@ -31,6 +31,19 @@ typedef struct DuplicateItem
 	int			order;			/* position in the fixture */
 } DuplicateItem;
 
+static DuplicateItem
+duplicate_item(const char *key, const char *shown, const FixtureValue *where,
+			   int order)
+{
+	DuplicateItem item;
+
+	item.key = key;
+	item.shown = shown;
+	item.where = where;
+	item.order = order;
+	return item;
+}
+
 static int
 compare_duplicate_items(const void *a, const void *b)
 {
@@ -93,10 +106,7 @@ add_name(Fixture *fixture, const FixtureValue *name, const char *what,
 
 	if (name->value == NULL)
 		return;
-	names[*nnames] = (DuplicateItem)
-	{
-		name->value, name->value, name, *nnames
-	};
+	names[*nnames] = duplicate_item(name->value, name->value, name, *nnames);
 	(*nnames)++;
 
 	slug = sentry_slugify(name->value, SENTRY_SLUG_MAX_LENGTH);
@@ -107,10 +117,7 @@ add_name(Fixture *fixture, const FixtureValue *name, const char *what,
 							what, name->value);
 		return;
 	}
-	slugs[*nslugs] = (DuplicateItem)
-	{
-		slug, name->value, name, *nslugs
-	};
+	slugs[*nslugs] = duplicate_item(slug, name->value, name, *nslugs);
 	(*nslugs)++;
 }
 
@@ -161,14 +168,9 @@ check_keys(Fixture *fixture)
 		if (!project->dsn_valid)
 			continue;
 		id = psprintf(INT64_FORMAT, project->parsed.project_id);
-		ids[n] = (DuplicateItem)
-		{
-			id, id, &project->dsn, n
-		};
-		keys[n] = (DuplicateItem)
-		{
-			project->parsed.public_key, project->parsed.public_key, &project->dsn, n
-		};
+		ids[n] = duplicate_item(id, id, &project->dsn, n);
+		keys[n] = duplicate_item(project->parsed.public_key,
+								 project->parsed.public_key, &project->dsn, n);
 		n++;
 	}
 	report_duplicates(fixture, ids, n, "project id", false);
@@ -344,9 +346,15 @@ check_url_prefix(Fixture *fixture, const char *url_prefix, UrlPrefixSource sourc
 		line = fixture->url_prefix.line;
 		col = fixture->url_prefix.col;
 	}
-	fixture_add_problem(fixture, "url_prefix", line, col,
-						"url prefix \"%s\" from %s is malformed: %s",
-						url_prefix, url_prefix_source_name(source), problem);
+	/* text with an '@' may hold keys, which are never quoted */
+	if (strchr(url_prefix, '@') != NULL)
+		fixture_add_problem(fixture, "url_prefix", line, col,
+							"url prefix from %s is malformed: %s",
+							url_prefix_source_name(source), problem);
+	else
+		fixture_add_problem(fixture, "url_prefix", line, col,
+							"url prefix \"%s\" from %s is malformed: %s",
+							url_prefix, url_prefix_source_name(source), problem);
 	return NULL;
 }
 

@@ -21,6 +21,8 @@ SELECT * FROM sentry_fixtures_validate(:'fixture');
 -- a malformed url prefix names where it came from
 SELECT * FROM sentry_fixtures_validate(E'url_prefix: sentry.example.com\n' || :'fixture');
 SELECT * FROM sentry_fixtures_validate(E'url_prefix: https://key@sentry.example.com\n' || :'fixture');
+-- a DSN given as the url prefix: its secret key is not shown
+SELECT * FROM sentry_fixtures_validate(E'url_prefix: https://0123456789abcdef0123456789abcdef:456789abcdef0123456789abcdef0123@sentry.example.com/1\n' || :'fixture');
 SELECT * FROM sentry_fixtures_validate(E'url_prefix: https://sentry.example.com:0\n' || :'fixture');
 SET sentry_fixtures.url_prefix = 'https://sentry.example.com/?x';
 SELECT * FROM sentry_fixtures_validate(:'fixture');
