@@ -54,6 +54,7 @@ typedef struct FixtureParser
 	size_t		len;
 	Fixture    *fixture;
 	int			depth;			/* open maps and lists */
+	bool		skipping;		/* inside skip_node(): scalars not copied */
 	int			teams_allocated;
 	int			projects_allocated;
 } FixtureParser;
@@ -288,7 +289,7 @@ next_event(FixtureParser *parser, const char *path, FixtureEvent *ev)
 	ev->line = (int) event->start_mark.line + 1;
 	ev->col = (int) event->start_mark.column + 1;
 	copy_node_properties(event, ev);
-	if (event->type == YAML_SCALAR_EVENT)
+	if (event->type == YAML_SCALAR_EVENT && !parser->skipping)
 	{
 		ev->value = pnstrdup((const char *) event->data.scalar.value,
 							 event->data.scalar.length);
@@ -345,6 +346,7 @@ skip_node(FixtureParser *parser, const char *path, const FixtureEvent *start)
 	if (start->type != YAML_SEQUENCE_START_EVENT &&
 		start->type != YAML_MAPPING_START_EVENT)
 		return;
+	parser->skipping = true;
 	for (open = 1; open > 0 && next_event(parser, path, &ev);)
 	{
 		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
@@ -355,6 +357,7 @@ skip_node(FixtureParser *parser, const char *path, const FixtureEvent *start)
 			ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
 			check_node(parser, &ev, path);
 	}
+	parser->skipping = false;
 }
 
 /* Is this scalar YAML's null: empty, "~" or "null" written plain? */

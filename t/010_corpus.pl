@@ -2,7 +2,8 @@
 # nesting, billion laughs, invalid UTF-8, huge scalars, many problems),
 # each run through sentry_fixtures_validate() and sentry_dsn_parse(): each
 # gives problem rows (with the expected message) or a clean ERROR, never a
-# crash, and the server stays up.
+# crash, and the server stays up.  Each corpus file starts with a line
+# "# expect: <text>": a problem message must contain that text.
 use strict;
 use warnings;
 use File::Basename;
