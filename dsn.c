@@ -34,16 +34,16 @@ typedef struct UrlParts
  * are refused here once for the whole text.
  */
 static const char *
-split_url(const char *text, const char *what, UrlParts *parts)
+split_url(const char *text, UrlParts *parts)
 {
 	const char *p;
 
 	for (p = text; *p; p++)
 	{
 		if ((unsigned char) *p <= ' ' || *p == 0x7f)
-			return psprintf("%s contains whitespace or a control character", what);
+			return pstrdup("whitespace and control characters are not allowed");
 		if (*p == '?' || *p == '#')
-			return psprintf("%s must not have a query or a fragment", what);
+			return pstrdup("a query or a fragment is not allowed");
 	}
 
 	if (strncmp(text, "https://", 8) == 0)
@@ -57,7 +57,7 @@ split_url(const char *text, const char *what, UrlParts *parts)
 		parts->authority = text + 7;
 	}
 	else
-		return psprintf("%s must start with \"http://\" or \"https://\"", what);
+		return pstrdup("scheme must be \"http\" or \"https\", as in \"https://\"");
 
 	parts->rest = strchr(parts->authority, '/');
 	if (parts->rest == NULL)
@@ -203,7 +203,7 @@ dsn_parse(const char *text, Dsn *out)
 	const char *end;
 	const char *last_slash;
 
-	if ((problem = split_url(text, "DSN", &parts)) != NULL)
+	if ((problem = split_url(text, &parts)) != NULL)
 		return problem;
 	out->scheme = parts.scheme;
 
@@ -241,12 +241,12 @@ url_prefix_parse(const char *text, UrlPrefix *out)
 	const char *problem;
 	size_t		pathlen;
 
-	if ((problem = split_url(text, "url prefix", &parts)) != NULL)
+	if ((problem = split_url(text, &parts)) != NULL)
 		return problem;
 	out->scheme = parts.scheme;
 
 	if (memchr(parts.authority, '@', parts.rest - parts.authority) != NULL)
-		return pstrdup("url prefix must not contain a user name or keys");
+		return pstrdup("a user name or keys are not allowed");
 	if ((problem = parse_host_port(parts.authority, parts.rest, parts.scheme,
 								   &out->host, &out->port)) != NULL)
 		return problem;

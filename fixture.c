@@ -19,6 +19,10 @@
  * for the map shape of projects, "teams[0].projects[2].name" for the list
  * shape.  Indexes count from 0.  The root's path is "".
  *
+ * The text is read as UTF-8, which is what a Sentry database holds; in a
+ * database of another encoding a non-ASCII fixture is reported as invalid
+ * UTF-8 rather than stored garbled.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -50,6 +54,7 @@ typedef struct FixtureParser
 	size_t		len;
 	Fixture    *fixture;
 	int			depth;			/* open maps and lists */
+	bool		skipping;		/* inside skip_node(): scalars not copied */
 	int			teams_allocated;
 	int			projects_allocated;
 } FixtureParser;
@@ -200,10 +205,15 @@ report_yaml_error(FixtureParser *parser, const char *path)
 	if (yaml->error == YAML_READER_ERROR)
 	{
 		offset_position(parser->text, parser->len, yaml->problem_offset, &line, &col);
-		if (yaml->problem_value != -1)
+		/* the value is the bad byte, or the character it decoded to */
+		if (yaml->problem_value != -1 && strstr(yaml->problem, "octet") != NULL)
 			fixture_add_problem(parser->fixture, path, line, col,
 								"invalid YAML: %s (byte 0x%02x)",
 								yaml->problem, yaml->problem_value & 0xFF);
+		else if (yaml->problem_value != -1)
+			fixture_add_problem(parser->fixture, path, line, col,
+								"invalid YAML: %s (U+%04X)",
+								yaml->problem, yaml->problem_value);
 		else
 			fixture_add_problem(parser->fixture, path, line, col,
 								"invalid YAML: %s", yaml->problem);
@@ -279,7 +289,7 @@ next_event(FixtureParser *parser, const char *path, FixtureEvent *ev)
 	ev->line = (int) event->start_mark.line + 1;
 	ev->col = (int) event->start_mark.column + 1;
 	copy_node_properties(event, ev);
-	if (event->type == YAML_SCALAR_EVENT)
+	if (event->type == YAML_SCALAR_EVENT && !parser->skipping)
 	{
 		ev->value = pnstrdup((const char *) event->data.scalar.value,
 							 event->data.scalar.length);
@@ -304,7 +314,28 @@ next_event(FixtureParser *parser, const char *path, FixtureEvent *ev)
 }
 
 /*
- * Consume the rest of a node whose first event is start.
+ * Report what no node of a fixture may have: anchors, aliases, tags.
+ * Returns false for an alias, which has nothing to read.
+ */
+static bool
+check_node(FixtureParser *parser, const FixtureEvent *ev, const char *path)
+{
+	if (ev->type == YAML_ALIAS_EVENT)
+	{
+		event_problem(parser, path, ev, "aliases are not allowed");
+		return false;
+	}
+	if (ev->anchored)
+		event_problem(parser, path, ev, "anchors are not allowed");
+	if (ev->tag != NULL)
+		event_problem(parser, path, ev, "tags are not allowed; found \"%s\"", ev->tag);
+	return true;
+}
+
+/*
+ * Consume the rest of a node whose first event is start (which the caller
+ * has checked).  Anchors, aliases and tags inside are still reported, at
+ * the skipped node's path: they are refused wherever they stand.
  */
 static void
 skip_node(FixtureParser *parser, const char *path, const FixtureEvent *start)
@@ -315,13 +346,18 @@ skip_node(FixtureParser *parser, const char *path, const FixtureEvent *start)
 	if (start->type != YAML_SEQUENCE_START_EVENT &&
 		start->type != YAML_MAPPING_START_EVENT)
 		return;
+	parser->skipping = true;
 	for (open = 1; open > 0 && next_event(parser, path, &ev);)
 	{
 		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
 			open++;
 		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
 			open--;
+		if (ev.type == YAML_SCALAR_EVENT || ev.type == YAML_ALIAS_EVENT ||
+			ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+			check_node(parser, &ev, path);
 	}
+	parser->skipping = false;
 }
 
 /* Is this scalar YAML's null: empty, "~" or "null" written plain? */
@@ -351,25 +387,6 @@ node_kind(const FixtureEvent *ev)
 		default:
 			return "the end of the document";
 	}
-}
-
-/*
- * Report what no node of a fixture may have: anchors, aliases, tags.
- * Returns false for an alias, which has nothing to read.
- */
-static bool
-check_node(FixtureParser *parser, const FixtureEvent *ev, const char *path)
-{
-	if (ev->type == YAML_ALIAS_EVENT)
-	{
-		event_problem(parser, path, ev, "aliases are not allowed");
-		return false;
-	}
-	if (ev->anchored)
-		event_problem(parser, path, ev, "anchors are not allowed");
-	if (ev->tag != NULL)
-		event_problem(parser, path, ev, "tags are not allowed; found \"%s\"", ev->tag);
-	return true;
 }
 
 /*
@@ -466,7 +483,8 @@ next_key(FixtureParser *parser, const char *path, FixtureEvent *key)
 		}
 		if (!next_event(parser, path, &value))
 			return false;
-		skip_node(parser, path, &value);
+		if (check_node(parser, &value, path))
+			skip_node(parser, path, &value);
 	}
 	return false;
 }
@@ -493,22 +511,23 @@ read_map(FixtureParser *parser, const FixtureMapSpec *spec, int item,
 
 		if (!next_event(parser, path_of_key, &value))
 			return;
-		if (index < 0)
-			event_problem(parser, path_of_key, &key,
-						  "unknown key \"%s\"; allowed keys: %s",
-						  clip_text(key.value, 64), allowed_keys(spec));
-		else if (present & (1U << index))
-			event_problem(parser, path_of_key, &key,
-						  "duplicate key \"%s\"; first at line %d, column %d",
-						  key.value, seen[index].line, seen[index].col);
-		else
+		if (index >= 0 && !(present & (1U << index)))
 		{
 			present |= 1U << index;
 			seen[index] = key;
 			spec->read_value(parser, item, index, &value, path_of_key);
 			continue;
 		}
-		skip_node(parser, path_of_key, &value);
+		if (index < 0)
+			event_problem(parser, path_of_key, &key,
+						  "unknown key \"%s\"; allowed keys: %s",
+						  clip_text(key.value, 64), allowed_keys(spec));
+		else
+			event_problem(parser, path_of_key, &key,
+						  "duplicate key \"%s\"; first at line %d, column %d",
+						  key.value, seen[index].line, seen[index].col);
+		if (check_node(parser, &value, path_of_key))
+			skip_node(parser, path_of_key, &value);
 	}
 
 	if (parser->fixture->truncated)

@@ -262,9 +262,13 @@ unpickle_string(ByteReader *r, StringInfo out)
 	}
 	if (problem == NULL)
 		problem = skip_memo(r);
-	if (problem == NULL && (r->end - r->p != 1 || *r->p != '.'))
-		problem = "pickle holds more than one string";
-	return problem;
+	if (problem != NULL)
+		return problem;
+	if (r->p >= r->end)
+		return "pickle has no STOP opcode";
+	if (*r->p != '.' || r->end - r->p != 1)
+		return "pickle holds more than a string";
+	return NULL;
 }
 
 /*

@@ -31,6 +31,19 @@ typedef struct DuplicateItem
 	int			order;			/* position in the fixture */
 } DuplicateItem;
 
+static DuplicateItem
+duplicate_item(const char *key, const char *shown, const FixtureValue *where,
+			   int order)
+{
+	DuplicateItem item;
+
+	item.key = key;
+	item.shown = shown;
+	item.where = where;
+	item.order = order;
+	return item;
+}
+
 static int
 compare_duplicate_items(const void *a, const void *b)
 {
@@ -93,10 +106,7 @@ add_name(Fixture *fixture, const FixtureValue *name, const char *what,
 
 	if (name->value == NULL)
 		return;
-	names[*nnames] = (DuplicateItem)
-	{
-		name->value, name->value, name, *nnames
-	};
+	names[*nnames] = duplicate_item(name->value, name->value, name, *nnames);
 	(*nnames)++;
 
 	slug = sentry_slugify(name->value, SENTRY_SLUG_MAX_LENGTH);
@@ -107,10 +117,7 @@ add_name(Fixture *fixture, const FixtureValue *name, const char *what,
 							what, name->value);
 		return;
 	}
-	slugs[*nslugs] = (DuplicateItem)
-	{
-		slug, name->value, name, *nslugs
-	};
+	slugs[*nslugs] = duplicate_item(slug, name->value, name, *nslugs);
 	(*nslugs)++;
 }
 
@@ -161,14 +168,9 @@ check_keys(Fixture *fixture)
 		if (!project->dsn_valid)
 			continue;
 		id = psprintf(INT64_FORMAT, project->parsed.project_id);
-		ids[n] = (DuplicateItem)
-		{
-			id, id, &project->dsn, n
-		};
-		keys[n] = (DuplicateItem)
-		{
-			project->parsed.public_key, project->parsed.public_key, &project->dsn, n
-		};
+		ids[n] = duplicate_item(id, id, &project->dsn, n);
+		keys[n] = duplicate_item(project->parsed.public_key,
+								 project->parsed.public_key, &project->dsn, n);
 		n++;
 	}
 	report_duplicates(fixture, ids, n, "project id", false);
@@ -227,14 +229,16 @@ check_platforms(Fixture *fixture)
 
 /*
  * Does text look like an email address: one '@', something before it, a
- * dotted domain after it, no whitespace or control characters?
+ * domain after it (dotless ones such as "localhost" too, as self-hosted
+ * Sentry admins use them) with no empty label, and no whitespace or
+ * control characters?
  */
 static bool
 looks_like_email(const char *text)
 {
 	const char *at = strchr(text, '@');
+	const char *domain;
 	const char *p;
-	const char *dot;
 
 	for (p = text; *p; p++)
 	{
@@ -243,8 +247,9 @@ looks_like_email(const char *text)
 	}
 	if (at == NULL || at == text || strchr(at + 1, '@') != NULL)
 		return false;
-	dot = strchr(at + 1, '.');
-	return dot != NULL && dot > at + 1 && p[-1] != '.';
+	domain = at + 1;
+	return domain[0] != '\0' && domain[0] != '.' && p[-1] != '.' &&
+		strstr(domain, "..") == NULL;
 }
 
 /*
@@ -271,7 +276,9 @@ password_hash_problem(const char *hash)
 
 	salt++;
 	digest = strchr(salt, '$');
-	if (digest == NULL || digest == salt)
+	if (digest == NULL)
+		return "hash is missing";
+	if (digest == salt)
 		return "salt must not be empty";
 
 	digest++;
@@ -339,9 +346,15 @@ check_url_prefix(Fixture *fixture, const char *url_prefix, UrlPrefixSource sourc
 		line = fixture->url_prefix.line;
 		col = fixture->url_prefix.col;
 	}
-	fixture_add_problem(fixture, "url_prefix", line, col,
-						"url prefix \"%s\" from %s is malformed: %s",
-						url_prefix, url_prefix_source_name(source), problem);
+	/* text with an '@' may hold keys, which are never quoted */
+	if (strchr(url_prefix, '@') != NULL)
+		fixture_add_problem(fixture, "url_prefix", line, col,
+							"url prefix from %s is malformed: %s",
+							url_prefix_source_name(source), problem);
+	else
+		fixture_add_problem(fixture, "url_prefix", line, col,
+							"url prefix \"%s\" from %s is malformed: %s",
+							url_prefix, url_prefix_source_name(source), problem);
 	return NULL;
 }
 
