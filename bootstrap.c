@@ -261,6 +261,28 @@ only_changes_owner(const AlterTableStmt *stmt)
 }
 
 /*
+ * Does a GRANT or REVOKE (alone or in ALTER DEFAULT PRIVILEGES) name only roles this server does not have?  With
+ * no_owner the dump's roles are taken to be another server's, so such a
+ * statement (pg_dump writes "REVOKE ALL ON SCHEMA public FROM <owner>")
+ * has no one here to apply to.
+ */
+static bool
+grants_only_missing_roles(GrantStmt *stmt)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmt->grantees)
+	{
+		RoleSpec   *role = (RoleSpec *) lfirst(lc);
+
+		if (role->roletype != ROLESPEC_CSTRING ||
+			OidIsValid(get_role_oid(role->rolename, true)))
+			return false;
+	}
+	return stmt->grantees != NIL;
+}
+
+/*
  * What to do with a parsed statement, and the errors for statements that
  * make no sense inside one function call.
  */
@@ -318,8 +340,14 @@ statement_action(Node *stmt, const BootstrapOptions *options)
 				return SKIP_STATEMENT;
 			break;
 		case T_GrantStmt:
+			if (options->no_privileges ||
+				(options->no_owner && grants_only_missing_roles((GrantStmt *) stmt)))
+				return SKIP_STATEMENT;
+			break;
 		case T_AlterDefaultPrivilegesStmt:
-			if (options->no_privileges)
+			if (options->no_privileges ||
+				(options->no_owner &&
+				 grants_only_missing_roles(((AlterDefaultPrivilegesStmt *) stmt)->action)))
 				return SKIP_STATEMENT;
 			break;
 		case T_CopyStmt:

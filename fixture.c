@@ -799,8 +799,9 @@ static const FixtureMapSpec admin_spec = {
 };
 
 /*
- * admin: who must exist as a superuser.  The username defaults to the
- * email, as Sentry's createuser does.
+ * admin: who must exist as a superuser.  An absent username stays absent:
+ * the reconciler gives a new user the email, as Sentry's createuser does,
+ * and leaves an existing user's username alone.
  */
 static void
 read_admin(FixtureParser *parser, FixtureEvent *start, const char *path)
@@ -818,8 +819,6 @@ read_admin(FixtureParser *parser, FixtureEvent *start, const char *path)
 	if (admin->password.value != NULL && admin->password_hash.value != NULL)
 		fixture_add_problem(parser->fixture, path, admin->line, admin->col,
 							"give either password or password_hash, not both");
-	if (admin->username.value == NULL)
-		admin->username = admin->email;
 }
 
 /* Keys of the root */

@@ -37,7 +37,7 @@ typedef struct FixtureProblem
 typedef struct FixtureAdmin
 {
 	bool		present;
-	FixtureValue username;		/* defaults to the email when absent */
+	FixtureValue username;		/* absent: the email for a new user */
 	FixtureValue email;
 	FixtureValue password;		/* secret: never formatted into a message */
 	FixtureValue password_hash; /* pbkdf2_sha256$<iter>$<salt>$<hash> */

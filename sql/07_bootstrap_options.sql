@@ -9,7 +9,13 @@ SET sentry_fixtures.schema = 'bootstrap_options';
 :owned_dump \gset
 SELECT * FROM sentry_schema_bootstrap(:'dump');
 SELECT * FROM sentry_schema_bootstrap(:'dump', no_privileges => true);
+-- no_owner alone: owners skipped, and so are grants to roles not here
 SELECT * FROM sentry_schema_bootstrap(:'dump', no_owner => true);
+SELECT c.relname, pg_get_userbyid(c.relowner) = current_user AS owned_by_caller, c.relacl
+FROM pg_class c WHERE c.relnamespace = 'bootstrap_options'::regnamespace ORDER BY c.relname;
+SET client_min_messages = warning;
+DROP SCHEMA bootstrap_options CASCADE;
+RESET client_min_messages;
 SELECT * FROM sentry_schema_bootstrap(:'dump', no_owner => true, no_privileges => true);
 SELECT c.relname, pg_get_userbyid(c.relowner) = current_user AS owned_by_caller, c.relacl IS NULL AS default_privileges
 FROM pg_class c WHERE c.relnamespace = 'bootstrap_options'::regnamespace ORDER BY c.relname;
