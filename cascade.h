@@ -19,11 +19,31 @@ typedef struct CascadeCount
 } CascadeCount;
 
 /*
- * Delete the rows of schema.table whose id is in ids[0..nids-1], and their
- * dependants by the rule in cascade.c, with a constant number of
- * statements per table reached (not per row).  counts (nids entries,
- * caller-allocated) receives, per root in the order given, what went with
- * it.  Uses SPI; the caller must be connected.
+ * Delete the rows of schema.table whose primary key is in ids[0..nids-1],
+ * and their dependants by the rule in cascade.c: a row referring to a
+ * deleted row through a NOT NULL foreign key is deleted; through a
+ * nullable one, it is deleted when its table has no NOT NULL foreign key,
+ * else kept with that reference set to NULL.
+ *
+ * The statements run are a constant number per table and foreign key
+ * reached, whatever nids and the number of rows: two catalog reads, one
+ * SELECT per foreign key followed (more only around a cycle), one UPDATE
+ * per nullable reference to clear, one DELETE per table.  They run in the
+ * caller's transaction; deferred foreign keys are satisfied at commit,
+ * immediate ones too (children are deleted first) unless they form a
+ * cycle.
+ *
+ * counts (nids entries, caller-allocated) receives, in the order of ids,
+ * what went with each root.  A dependant reachable from several roots is
+ * counted once, for the root that reached it first; an id given twice
+ * gets the same counts twice; an id with no row gets zeros.
+ *
+ * Errors (nothing is written before they are raised): no such table; a
+ * table rows would be deleted from has no single-column integer primary
+ * key; a foreign key into such a table has several columns or does not
+ * refer to its primary key.
+ *
+ * Uses SPI; the caller must be connected.
  */
 extern void cascade_delete(const char *schema, const char *table,
 						   const int64 *ids, int nids, CascadeCount *counts);

@@ -59,3 +59,13 @@ AS 'MODULE_PATHNAME', 'sentry_schema_bootstrap'
 LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
 
 REVOKE ALL ON FUNCTION sentry_schema_bootstrap(text, boolean, boolean) FROM PUBLIC;
+
+--
+-- sentry_password_hash(): a Django password hash for a fixture's password_hash
+--
+CREATE FUNCTION sentry_password_hash(password text, iterations int DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'sentry_password_hash'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL SAFE;
+
+REVOKE ALL ON FUNCTION sentry_password_hash(text, int) FROM PUBLIC;

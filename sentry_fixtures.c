@@ -5,7 +5,7 @@
  *
  * Each SQL function here is a thin shell: it unpacks its arguments, calls
  * the module that does the work (fixture.c, validate.c, reconcile.c,
- * bootstrap.c, dsn.c) and turns the result into rows.
+ * bootstrap.c, dsn.c, password.c) and turns the result into rows.
  *
  *-------------------------------------------------------------------------
  */
@@ -24,6 +24,7 @@
 
 #include "bootstrap.h"
 #include "dsn.h"
+#include "password.h"
 #include "reconcile.h"
 #include "sentry_fixtures.h"
 #include "validate.h"
@@ -46,6 +47,7 @@ PG_FUNCTION_INFO_V1(sentry_dsn_parse);
 PG_FUNCTION_INFO_V1(sentry_fixtures_apply);
 PG_FUNCTION_INFO_V1(sentry_fixtures_plan);
 PG_FUNCTION_INFO_V1(sentry_schema_bootstrap);
+PG_FUNCTION_INFO_V1(sentry_password_hash);
 
 /*
  * Module load: define the settings and reserve their prefix.
@@ -345,4 +347,27 @@ sentry_schema_bootstrap(PG_FUNCTION_ARGS)
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 
 	return (Datum) 0;
+}
+
+/*
+ * sentry_password_hash(password text, iterations int): a Django hash to put
+ * in a fixture's password_hash instead of a plain password.  NULL
+ * iterations: sentry_fixtures.password_iterations.
+ */
+Datum
+sentry_password_hash(PG_FUNCTION_ARGS)
+{
+	int			iterations = sentry_fixtures_password_iterations;
+	char	   *password;
+	char	   *encoded;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (!PG_ARGISNULL(1))
+		iterations = PG_GETARG_INT32(1);
+
+	password = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	encoded = password_hash(password, iterations);
+	explicit_bzero(password, strlen(password));
+	PG_RETURN_TEXT_P(cstring_to_text(encoded));
 }

@@ -1,0 +1,73 @@
+# Hashes made by sentry_password_hash() verify with Django's own
+# check_password (the hasher Sentry runs), and Django's hashes have the
+# same shape as ours.
+use strict;
+use warnings;
+use IPC::Run;
+use PostgreSQL::Test::Cluster;
+use Test::More;
+
+my $django_check = <<'PYTHON';
+import os, sys
+from django.conf import settings
+settings.configure(PASSWORD_HASHERS=[
+    'django.contrib.auth.hashers.PBKDF2PasswordHasher'])
+from django.contrib.auth.hashers import check_password, make_password
+if sys.argv[1] == 'check':
+    print(check_password(os.environ['PASSWORD'], os.environ['ENCODED']))
+else:
+    print(make_password(os.environ['PASSWORD']))
+PYTHON
+
+# Run the Python snippet with PASSWORD (and ENCODED) in its environment
+sub django
+{
+	my ($action, $password, $encoded) = @_;
+	local $ENV{PASSWORD} = $password;
+	local $ENV{ENCODED} = $encoded // '';
+	my ($out, $err) = ('', '');
+	IPC::Run::run([ 'python3', '-c', $django_check, $action ],
+		'<', \undef, '>', \$out, '2>', \$err)
+	  or die "python3 failed: $err";
+	chomp $out;
+	return $out;
+}
+
+my $node = PostgreSQL::Test::Cluster->new('password');
+$node->init;
+$node->start;
+$node->safe_psql('postgres', 'CREATE EXTENSION sentry_fixtures');
+
+# psql's dollar quoting keeps the password verbatim
+sub sql_hash
+{
+	my ($password, $iterations) = @_;
+	return $node->safe_psql('postgres',
+		"SELECT sentry_password_hash(\$pw\$$password\$pw\$, $iterations)");
+}
+
+my $shape = qr/^pbkdf2_sha256\$\d+\$[A-Za-z0-9]{22}\$[A-Za-z0-9+\/]{43}=$/;
+
+foreach my $password ('correct horse battery staple', 'ünïcødé 🔑 pässwörd', '')
+{
+	my $encoded = sql_hash($password, 1000);
+	like($encoded, $shape, "hash of '$password' has Django's shape");
+	is(django('check', $password, $encoded), 'True',
+		"Django verifies the hash of '$password'");
+	is(django('check', $password . 'x', $encoded), 'False',
+		"Django refuses a wrong password against the hash of '$password'");
+}
+
+# The iteration count of the setting is the one Django reads back
+my $from_setting = $node->safe_psql('postgres',
+	"SET sentry_fixtures.password_iterations = 2000; "
+	  . "SELECT sentry_password_hash('from the setting')");
+like($from_setting, qr/^pbkdf2_sha256\$2000\$/, 'iterations come from the setting');
+is(django('check', 'from the setting', $from_setting), 'True',
+	'Django verifies a hash made with the setting\'s iterations');
+
+# Django's own hashes look like ours: same algorithm tag, salt alphabet and length
+like(django('make', 'made by Django'), $shape, 'Django makes hashes of the same shape');
+
+$node->stop;
+done_testing();
