@@ -20,7 +20,8 @@ OBJS = \
 	projectkeys.o \
 	admin.o \
 	cascade.o \
-	password.o
+	password.o \
+	export.o
 
 EXTENSION = sentry_fixtures
 DATA = sentry_fixtures--0.1.sql

@@ -95,14 +95,13 @@ reconcile_insert(ReconcileState *state, RowBatch *batch)
 }
 
 /*
- * Find the organization by slug, then by name; create it when missing.
+ * The organization named wanted: by slug, then by name; 0 when there is
+ * none.  A name that several organizations share, none by slug, is an
+ * error.
  */
-static void
-reconcile_organization(ReconcileState *state)
+int64
+organization_find(const CatalogTable *table, const char *wanted)
 {
-	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_organization");
-	const char *wanted = state->fixture->organization.value
-		? state->fixture->organization.value : sentry_fixtures_organization;
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1] = {CStringGetTextDatum(wanted)};
 	char	   *sql;
@@ -119,12 +118,22 @@ reconcile_organization(ReconcileState *state)
 				 errdetail("No organization has the slug \"%s\", and " UINT64_FORMAT
 						   " organizations have that name.", wanted, n),
 				 errhint("Name the organization by its slug.")));
+	return n > 0 ? spi_get_int64(0, 1) : 0;
+}
 
-	if (n > 0)
-	{
-		state->organization_id = spi_get_int64(0, 1);
+/*
+ * Find the organization by slug, then by name; create it when missing.
+ */
+static void
+reconcile_organization(ReconcileState *state)
+{
+	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_organization");
+	const char *wanted = state->fixture->organization.value
+		? state->fixture->organization.value : sentry_fixtures_organization;
+
+	state->organization_id = organization_find(table, wanted);
+	if (state->organization_id != 0)
 		report_unchanged(&state->report);
-	}
 	else
 	{
 		static const char *const columns[] = {"id", "name", "slug"};

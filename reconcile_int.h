@@ -52,6 +52,9 @@ extern void reconcile_project_keys(ReconcileState *state);
 /* admin.c */
 extern void reconcile_admin(ReconcileState *state);
 
+/* reconcile.c: the organization by slug, then name; 0 when missing */
+extern int64 organization_find(const CatalogTable *table, const char *wanted);
+
 /* reconcile.c: ids for n new rows of a table (predicted in a dry run) */
 extern int64 *reconcile_new_ids(ReconcileState *state, const CatalogTable *table, int n);
 

@@ -69,3 +69,13 @@ AS 'MODULE_PATHNAME', 'sentry_password_hash'
 LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL SAFE;
 
 REVOKE ALL ON FUNCTION sentry_password_hash(text, int) FROM PUBLIC;
+
+--
+-- sentry_fixtures_export(): the organization as a fixture
+--
+CREATE FUNCTION sentry_fixtures_export(include_secrets boolean DEFAULT true)
+RETURNS text
+AS 'MODULE_PATHNAME', 'sentry_fixtures_export'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+REVOKE ALL ON FUNCTION sentry_fixtures_export(boolean) FROM PUBLIC;

@@ -24,6 +24,7 @@
 
 #include "bootstrap.h"
 #include "dsn.h"
+#include "export.h"
 #include "password.h"
 #include "reconcile.h"
 #include "sentry_fixtures.h"
@@ -48,6 +49,7 @@ PG_FUNCTION_INFO_V1(sentry_fixtures_apply);
 PG_FUNCTION_INFO_V1(sentry_fixtures_plan);
 PG_FUNCTION_INFO_V1(sentry_schema_bootstrap);
 PG_FUNCTION_INFO_V1(sentry_password_hash);
+PG_FUNCTION_INFO_V1(sentry_fixtures_export);
 
 /*
  * Module load: define the settings and reserve their prefix.
@@ -370,4 +372,25 @@ sentry_password_hash(PG_FUNCTION_ARGS)
 	encoded = password_hash(password, iterations);
 	explicit_bzero(password, strlen(password));
 	PG_RETURN_TEXT_P(cstring_to_text(encoded));
+}
+
+/*
+ * sentry_fixtures_export(include_secrets boolean): the organization as a
+ * fixture
+ */
+Datum
+sentry_fixtures_export(PG_FUNCTION_ARGS)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *yaml;
+	text	   *result;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	yaml = fixture_export(PG_GETARG_BOOL(0));
+	/* copy out before SPI_finish frees the procedure's memory */
+	MemoryContextSwitchTo(caller);
+	result = cstring_to_text(yaml);
+	SPI_finish();
+	PG_RETURN_TEXT_P(result);
 }

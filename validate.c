@@ -256,7 +256,7 @@ looks_like_email(const char *text)
  * Why a password hash is not a Django pbkdf2_sha256 hash, or NULL.  The
  * hash is secret enough never to be quoted.
  */
-static const char *
+const char *
 password_hash_problem(const char *hash)
 {
 	const char *iterations = hash + strlen(PBKDF2_PREFIX);
