@@ -98,12 +98,36 @@ typedef struct CascadeGraph
  * Foreign keys (not the clones on partitions) and the tables they reach
  * from the root table $1, following them from referenced to referencing
  * table.  UNION stops at cycles.
+ *
+ * Sentry also refers to projects and groups without a constraint: events
+ * and tag rows carry a plain project_id or group_id column, and newer
+ * models declare foreign keys with db_constraint=False.  Django names such
+ * a column <model>_id, so an integer column project_id or group_id that no
+ * foreign key covers counts as a reference to the id of sentry_project or
+ * sentry_groupedmessage in the same schema.
  */
 #define REACHABLE_CTE \
 	"WITH RECURSIVE fk AS (" \
 	"  SELECT c.conname, c.conrelid, c.confrelid, c.conkey, c.confkey" \
 	"  FROM pg_catalog.pg_constraint AS c" \
 	"  WHERE c.contype = 'f' AND c.conparentid = 0" \
+	"  UNION ALL" \
+	"  SELECT ('implicit ' || a.attname)::pg_catalog.name, a.attrelid, t.oid," \
+	"         ARRAY[a.attnum], ARRAY[ta.attnum]" \
+	"  FROM (VALUES ('project_id', 'sentry_project')," \
+	"               ('group_id', 'sentry_groupedmessage')) AS v(col, tab)" \
+	"  JOIN pg_catalog.pg_attribute AS a ON a.attname = v.col" \
+	"  JOIN pg_catalog.pg_class AS r ON r.oid = a.attrelid" \
+	"  JOIN pg_catalog.pg_class AS t ON t.relname = v.tab" \
+	"   AND t.relnamespace = r.relnamespace AND t.oid <> r.oid" \
+	"  JOIN pg_catalog.pg_attribute AS ta ON ta.attrelid = t.oid AND ta.attname = 'id'" \
+	"  WHERE r.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped" \
+	"    AND a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype," \
+	"                       'pg_catalog.int4'::pg_catalog.regtype," \
+	"                       'pg_catalog.int8'::pg_catalog.regtype)" \
+	"    AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint AS c" \
+	"                    WHERE c.conrelid = a.attrelid AND c.contype = 'f'" \
+	"                      AND a.attnum = ANY (c.conkey))" \
 	"), reach(relid) AS (" \
 	"  SELECT $1::pg_catalog.oid" \
 	"  UNION" \
