@@ -55,7 +55,7 @@
 
 #include "cascade.h"
 
-/* A table the foreign keys lead to from the root table */
+/* A table the references lead to from the root table */
 typedef struct CascadeTable
 {
 	Oid			relid;
@@ -98,7 +98,7 @@ typedef struct RootTally
 	int			last_table;		/* 1 + index of the last table counted */
 } RootTally;
 
-/* The foreign-key graph reachable from the root table */
+/* The graph of references reachable from the root table */
 typedef struct CascadeGraph
 {
 	CascadeTable *root;
@@ -283,7 +283,7 @@ find_table(const CascadeGraph *graph, Oid relid)
 }
 
 /*
- * Read the reached tables and the foreign keys between them.
+ * Read the reached tables and the references between them.
  */
 static void
 load_graph(CascadeGraph *graph, Oid root)
