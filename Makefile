@@ -21,7 +21,8 @@ OBJS = \
 	admin.o \
 	cascade.o \
 	password.o \
-	export.o
+	export.o \
+	prune.o
 
 EXTENSION = sentry_fixtures
 DATA = sentry_fixtures--0.1.sql

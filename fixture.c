@@ -434,6 +434,25 @@ read_string(FixtureParser *parser, FixtureEvent *ev, const char *path,
 	out->col = ev->col;
 }
 
+/*
+ * Read a boolean: true or false, written plain (YAML 1.2's core schema).
+ */
+static void
+read_bool(FixtureParser *parser, FixtureEvent *ev, const char *path, bool *out)
+{
+	if (!expect_node(parser, ev, path, YAML_SCALAR_EVENT, "true or false"))
+		return;
+	if (ev->plain && (strcmp(ev->value, "true") == 0 || strcmp(ev->value, "True") == 0 ||
+					  strcmp(ev->value, "TRUE") == 0))
+		*out = true;
+	else if (ev->plain && (strcmp(ev->value, "false") == 0 || strcmp(ev->value, "False") == 0 ||
+						   strcmp(ev->value, "FALSE") == 0))
+		*out = false;
+	else
+		event_problem(parser, path, ev, "expected true or false, found \"%s\"",
+					  clip_text(ev->value, 64));
+}
+
 /* The keys of spec, comma-separated, for "allowed keys: ..." */
 static char *
 allowed_keys(const FixtureMapSpec *spec)
@@ -824,9 +843,10 @@ read_admin(FixtureParser *parser, FixtureEvent *start, const char *path)
 /* Keys of the root */
 enum
 {
-	ROOT_ORGANIZATION, ROOT_URL_PREFIX, ROOT_ADMIN, ROOT_TEAMS
+	ROOT_ORGANIZATION, ROOT_URL_PREFIX, ROOT_ADMIN, ROOT_TEAMS, ROOT_PRUNE
 };
-static const char *const root_keys[] = {"organization", "url_prefix", "admin", "teams", NULL};
+static const char *const root_keys[] = {"organization", "url_prefix", "admin", "teams",
+"prune", NULL};
 
 static void
 read_root_value(FixtureParser *parser, int item, int key,
@@ -849,6 +869,9 @@ read_root_value(FixtureParser *parser, int item, int key,
 			break;
 		case ROOT_TEAMS:
 			read_teams(parser, value, path);
+			break;
+		case ROOT_PRUNE:
+			read_bool(parser, value, path, &fixture->prune);
 			break;
 	}
 }

@@ -74,6 +74,7 @@ typedef struct Fixture
 	FixtureValue organization;	/* value NULL: use the GUC */
 	FixtureValue url_prefix;	/* value NULL: use the GUC or sentry_option */
 	FixtureAdmin admin;
+	bool		prune;			/* delete what the fixture does not name */
 
 	FixtureTeam *teams;
 	int			nteams;

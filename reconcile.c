@@ -344,6 +344,8 @@ reconcile_steps(ReconcileState *state)
 	reconcile_project_keys(state);
 	if (state->fixture->admin.present)
 		reconcile_admin(state);
+	if (state->fixture->prune)
+		reconcile_prune(state);
 	if (!state->dry_run)
 		fix_sequences(state);
 }

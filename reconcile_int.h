@@ -52,6 +52,9 @@ extern void reconcile_project_keys(ReconcileState *state);
 /* admin.c */
 extern void reconcile_admin(ReconcileState *state);
 
+/* prune.c: delete what the fixture does not name */
+extern void reconcile_prune(ReconcileState *state);
+
 /* reconcile.c: the organization by slug, then name; 0 when missing */
 extern int64 organization_find(const CatalogTable *table, const char *wanted);
 

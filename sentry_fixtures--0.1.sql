@@ -30,12 +30,13 @@ REVOKE ALL ON FUNCTION sentry_dsn_parse(text) FROM PUBLIC;
 -- sentry_fixtures_apply()
 --
 CREATE FUNCTION sentry_fixtures_apply(fixture text, dry_run boolean DEFAULT false,
+    prune boolean DEFAULT false,
     OUT action text, OUT kind text, OUT name text, OUT id bigint, OUT detail text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'sentry_fixtures_apply'
 LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 
-REVOKE ALL ON FUNCTION sentry_fixtures_apply(text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION sentry_fixtures_apply(text, boolean, boolean) FROM PUBLIC;
 
 --
 -- sentry_fixtures_plan(): what sentry_fixtures_apply() would do

@@ -232,7 +232,7 @@ report_fixture_problems(const Fixture *fixture)
  * The common body of apply and plan.
  */
 static Datum
-apply_fixture(FunctionCallInfo fcinfo, text *fixture_text, bool dry_run)
+apply_fixture(FunctionCallInfo fcinfo, text *fixture_text, bool dry_run, bool prune)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	size_t		len;
@@ -247,6 +247,8 @@ apply_fixture(FunctionCallInfo fcinfo, text *fixture_text, bool dry_run)
 	fixture = fixture_read(source, len);
 	if (fixture->problems != NIL)
 		report_fixture_problems(fixture);
+	/* the argument prunes as the fixture's prune: true does */
+	fixture->prune |= prune;
 
 	reconcile_apply(fixture, dry_run, rsinfo->setResult, rsinfo->setDesc);
 
@@ -255,12 +257,12 @@ apply_fixture(FunctionCallInfo fcinfo, text *fixture_text, bool dry_run)
 }
 
 /*
- * sentry_fixtures_apply(fixture text, dry_run boolean)
+ * sentry_fixtures_apply(fixture text, dry_run boolean, prune boolean)
  */
 Datum
 sentry_fixtures_apply(PG_FUNCTION_ARGS)
 {
-	return apply_fixture(fcinfo, PG_GETARG_TEXT_PP(0), PG_GETARG_BOOL(1));
+	return apply_fixture(fcinfo, PG_GETARG_TEXT_PP(0), PG_GETARG_BOOL(1), PG_GETARG_BOOL(2));
 }
 
 /*
@@ -269,7 +271,7 @@ sentry_fixtures_apply(PG_FUNCTION_ARGS)
 Datum
 sentry_fixtures_plan(PG_FUNCTION_ARGS)
 {
-	return apply_fixture(fcinfo, PG_GETARG_TEXT_PP(0), true);
+	return apply_fixture(fcinfo, PG_GETARG_TEXT_PP(0), true, false);
 }
 
 /*

@@ -29,6 +29,21 @@ spi_select(const char *sql, int nargs, Oid *argtypes, Datum *args)
 	return SPI_processed;
 }
 
+/*
+ * Run a query that must see what this call has written so far: not in
+ * read-only mode, so SPI takes a new snapshot after a command counter
+ * increment.
+ */
+uint64
+spi_select_current(const char *sql, int nargs, Oid *argtypes, Datum *args)
+{
+	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, false, 0);
+
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "query failed: %s: %s", SPI_result_code_string(ret), sql);
+	return SPI_processed;
+}
+
 /* The datum at row, col of the last result */
 static Datum
 spi_get_datum(uint64 row, int col, bool *isnull)

@@ -1,0 +1,178 @@
+/*-------------------------------------------------------------------------
+ *
+ * prune.c
+ *		Delete what the fixture no longer names, so the database converges
+ *		on the fixture.
+ *
+ * Runs after the rest of the apply, when every fixture entry has its row:
+ *	- projects of the organization whose id and name no fixture project
+ *	  has, except Sentry's own internal project (slug "internal") unless
+ *	  the fixture names it;
+ *	- keys of the managed projects other than the fixture's;
+ *	- teams of the organization the fixture does not name, but for those
+ *	  that hold a project that stays unmanaged (the internal project);
+ *	- memberships of users the fixture does not name (users.c).
+ * Projects, keys and teams go with what depends on them (cascade.c); each
+ * is one delete row saying how much went with it.  The queries here must
+ * see the apply's own writes, hence spi_select_current().  A project kept by its
+ * name only is the other half of a skipped entry (rule 5): it stays.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+
+#include "cascade.h"
+#include "reconcile_int.h"
+#include "spiutil.h"
+
+/* The project Sentry creates for its own events */
+#define SENTRY_INTERNAL_PROJECT_SLUG "internal"
+
+/*
+ * Delete the rows of table whose ids the last query returned in column 1,
+ * named by column 2, with their dependants; one report row each, whose
+ * detail starts with column 3 when it is not NULL.
+ */
+static void
+delete_selected(ReconcileState *state, const char *table, const char *kind, uint64 n)
+{
+	int64	   *ids = palloc(Max(n, 1) * sizeof(int64));
+	char	  **names = palloc(Max(n, 1) * sizeof(char *));
+	char	  **what = palloc(Max(n, 1) * sizeof(char *));
+	CascadeCount *counts = palloc0(Max(n, 1) * sizeof(CascadeCount));
+	uint64		i;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+	{
+		ids[i] = spi_get_int64(i, 1);
+		names[i] = spi_get_text(i, 2);
+		what[i] = spi_get_text(i, 3);
+	}
+
+	cascade_delete(state->catalog->schema, table, ids, (int) n, counts);
+
+	for (i = 0; i < n; i++)
+		report_row(&state->report, REPORT_DELETE, kind, names[i], ids[i],
+				   psprintf("%s%snot in the fixture; " INT64_FORMAT
+							" dependent rows in %d tables deleted, " INT64_FORMAT
+							" references set to NULL", what[i] ? what[i] : "",
+							what[i] ? "; " : "", counts[i].dependent_rows, counts[i].dependent_tables,
+							counts[i].nulled_refs));
+}
+
+/*
+ * Projects of the organization that no fixture entry names by id or name.
+ */
+static void
+prune_projects(ReconcileState *state)
+{
+	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_project");
+	Fixture    *fixture = state->fixture;
+	int64	   *ids = palloc(Max(fixture->nprojects, 1) * sizeof(int64));
+	char	  **names = palloc(Max(fixture->nprojects, 1) * sizeof(char *));
+	Oid			argtypes[4] = {INT8OID, INT8ARRAYOID, TEXTARRAYOID, TEXTOID};
+	Datum		args[4];
+	int			i;
+
+	for (i = 0; i < fixture->nprojects; i++)
+	{
+		ids[i] = fixture->projects[i].parsed.project_id;
+		names[i] = fixture->projects[i].name.value;
+	}
+	args[0] = Int64GetDatum(state->organization_id);
+	args[1] = int8_array_datum(ids, fixture->nprojects);
+	args[2] = text_array_datum(names, fixture->nprojects);
+	args[3] = CStringGetTextDatum(SENTRY_INTERNAL_PROJECT_SLUG);
+
+	delete_selected(state, "sentry_project", "project",
+					spi_select_current(psprintf("SELECT id, name, NULL FROM %s WHERE organization_id = $1"
+										" AND id <> ALL ($2) AND name <> ALL ($3)"
+										" AND slug IS DISTINCT FROM $4 ORDER BY id",
+										table->qualified_name), 4, argtypes, args));
+}
+
+/*
+ * Keys of the managed projects other than the one the fixture gives.
+ */
+static void
+prune_project_keys(ReconcileState *state)
+{
+	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_projectkey");
+	const CatalogTable *projects = catalog_require_table(state->catalog, "sentry_project");
+	Fixture    *fixture = state->fixture;
+	int64	   *ids = palloc(Max(fixture->nprojects, 1) * sizeof(int64));
+	char	  **public_keys = palloc(Max(fixture->nprojects, 1) * sizeof(char *));
+	int			n = 0;
+	Oid			argtypes[2] = {INT8ARRAYOID, TEXTARRAYOID};
+	Datum		args[2];
+	int			i;
+
+	for (i = 0; i < fixture->nprojects; i++)
+	{
+		if (state->projects[i].skipped)
+			continue;
+		ids[n] = fixture->projects[i].parsed.project_id;
+		public_keys[n] = fixture->projects[i].parsed.public_key;
+		n++;
+	}
+	args[0] = int8_array_datum(ids, n);
+	args[1] = text_array_datum(public_keys, n);
+
+	delete_selected(state, "sentry_projectkey", "project_key",
+					spi_select_current(psprintf("SELECT k.id, p.name, 'public_key: ' || coalesce(k.public_key, '(none)')"
+										" FROM %s AS k JOIN %s AS p ON p.id = k.project_id"
+										" JOIN unnest($1::pg_catalog.int8[], $2::pg_catalog.text[])"
+										" AS f(project_id, public_key) ON f.project_id = k.project_id"
+										" WHERE k.public_key IS DISTINCT FROM f.public_key ORDER BY k.id",
+										table->qualified_name, projects->qualified_name),
+							   2, argtypes, args));
+}
+
+/*
+ * Teams of the organization the fixture does not name, except those that
+ * still hold a project the fixture does not manage (Sentry's internal
+ * project, the other half of a skipped entry): that project keeps its team.
+ */
+static void
+prune_teams(ReconcileState *state)
+{
+	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_team");
+	const CatalogTable *projectteams = catalog_require_table(state->catalog, "sentry_projectteam");
+	Fixture    *fixture = state->fixture;
+	int64	   *managed = palloc(Max(fixture->nprojects, 1) * sizeof(int64));
+	int			nmanaged = 0;
+	Oid			argtypes[3] = {INT8OID, INT8ARRAYOID, INT8ARRAYOID};
+	Datum		args[3];
+	int			i;
+
+	for (i = 0; i < fixture->nprojects; i++)
+		if (!state->projects[i].skipped)
+			managed[nmanaged++] = fixture->projects[i].parsed.project_id;
+	args[0] = Int64GetDatum(state->organization_id);
+	args[1] = int8_array_datum(state->team_ids, fixture->nteams);
+	args[2] = int8_array_datum(managed, nmanaged);
+
+	delete_selected(state, "sentry_team", "team",
+					spi_select_current(psprintf("SELECT t.id, t.name, NULL FROM %s AS t"
+										" WHERE t.organization_id = $1 AND t.id <> ALL ($2)"
+										" AND NOT EXISTS (SELECT 1 FROM %s AS pt WHERE pt.team_id = t.id"
+										" AND pt.project_id <> ALL ($3)) ORDER BY t.id",
+										table->qualified_name, projectteams->qualified_name),
+							   3, argtypes, args));
+}
+
+/*
+ * reconcile_prune: see reconcile_int.h.
+ */
+void
+reconcile_prune(ReconcileState *state)
+{
+	prune_projects(state);
+	prune_project_keys(state);
+	prune_teams(state);
+}
