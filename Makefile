@@ -22,7 +22,8 @@ OBJS = \
 	cascade.o \
 	password.o \
 	export.o \
-	prune.o
+	prune.o \
+	users.o
 
 EXTENSION = sentry_fixtures
 DATA = sentry_fixtures--0.1.sql

@@ -1,9 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * admin.c
- *		The admin superuser: found by email, made a superuser with the
- *		fixture's password, an owner of the organization and a member of
- *		every fixture team.
+ *		Users the fixture wants: found by email, given the fixture's
+ *		password, superuser flag, organization role and teams.  The admin
+ *		is the user who is a superuser owner of every fixture team; the
+ *		entries of users (users.c) go through the same code.
  *
  * The password is written as Django stores it (password.c).  A stored
  * hash that already verifies against the fixture's password is left
@@ -22,7 +23,7 @@
 #include "sentry_fixtures.h"
 #include "spiutil.h"
 
-/* The admin's user row as it is */
+/* A user row as it is */
 typedef struct ExistingUser
 {
 	int64		id;
@@ -31,28 +32,39 @@ typedef struct ExistingUser
 	bool		is_superuser;
 	bool		is_staff;
 	bool		is_active;
+	char	   *name;			/* NULL when the table has no name column */
 } ExistingUser;
 
+/* The column behind Sentry's User.name */
+static const char *
+user_name_column(const CatalogTable *table)
+{
+	return catalog_find_column(table, "first_name") ? "first_name" : "name";
+}
+
 /*
- * The user with the admin's email (case-insensitive, as Sentry looks
- * users up), or false when there is none.
+ * The user with that email (case-insensitive, as Sentry looks users up),
+ * or false when there is none.
  */
 static bool
 load_user(const CatalogTable *table, const char *email, ExistingUser *user)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1] = {CStringGetTextDatum(email)};
+	const char *name_column = user_name_column(table);
 	uint64		n;
 
-	n = spi_select(psprintf("SELECT id, username, password, is_superuser, is_staff, is_active"
+	n = spi_select(psprintf("SELECT id, username, password, is_superuser, is_staff, is_active, %s"
 							" FROM %s WHERE pg_catalog.upper(email) = pg_catalog.upper($1)"
-							" ORDER BY id", table->qualified_name),
+							" ORDER BY id",
+							catalog_find_column(table, name_column) ? name_column : "NULL",
+							table->qualified_name),
 				   1, argtypes, args);
 	if (n > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_CARDINALITY_VIOLATION),
-				 errmsg("admin email \"%s\" belongs to " UINT64_FORMAT " users", email, n),
-				 errhint("Give the admin an email that only one Sentry user has.")));
+				 errmsg("email \"%s\" belongs to " UINT64_FORMAT " users", email, n),
+				 errhint("Give the fixture's user an email that only one Sentry user has.")));
 	if (n == 0)
 		return false;
 
@@ -62,6 +74,7 @@ load_user(const CatalogTable *table, const char *email, ExistingUser *user)
 	user->is_superuser = spi_get_bool(0, 4);
 	user->is_staff = spi_get_bool(0, 5);
 	user->is_active = spi_get_bool(0, 6);
+	user->name = spi_get_text(0, 7);
 	return true;
 }
 
@@ -70,14 +83,14 @@ load_user(const CatalogTable *table, const char *email, ExistingUser *user)
  * matches the fixture (or the fixture gives no password).
  */
 static char *
-wanted_password(const FixtureAdmin *admin, const char *stored)
+wanted_password(const UserSpec *spec, const char *stored)
 {
-	if (admin->password_hash.value != NULL)
-		return stored != NULL && strcmp(stored, admin->password_hash.value) == 0
-			? NULL : pstrdup(admin->password_hash.value);
-	if (admin->password.value != NULL)
-		return stored != NULL && password_verify(admin->password.value, stored)
-			? NULL : password_hash(admin->password.value, sentry_fixtures_password_iterations);
+	if (spec->password_hash != NULL)
+		return stored != NULL && strcmp(stored, spec->password_hash) == 0
+			? NULL : pstrdup(spec->password_hash);
+	if (spec->password != NULL)
+		return stored != NULL && password_verify(spec->password, stored)
+			? NULL : password_hash(spec->password, sentry_fixtures_password_iterations);
 	return NULL;
 }
 
@@ -88,50 +101,66 @@ bool_text(bool value)
 	return value ? "true" : "false";
 }
 
+/* "false" or "true", as the flag changes in a detail */
+static void
+detail_flag(StringInfo detail, const char *field, bool old_value, bool new_value)
+{
+	if (old_value != new_value)
+		detail_change(detail, field, bool_text(old_value), bool_text(new_value));
+}
+
 /*
- * Create the admin or bring its row in line; returns its id.
+ * Create the user or bring its row in line; returns its id.  A superuser
+ * is staff too; a user who is not keeps whatever staff flag it has.
  */
 static int64
-reconcile_user(ReconcileState *state, const CatalogTable *table)
+reconcile_user(ReconcileState *state, const CatalogTable *table, const UserSpec *spec)
 {
-	static const char *const columns[] = {"id", "username", "email", "password", "is_superuser",
-	"is_staff", "is_active"};
-	const FixtureAdmin *admin = &state->fixture->admin;
-	const char *username = admin->username.value ? admin->username.value : admin->email.value;
+	const char *columns[] = {"id", "username", "email", "password", "is_superuser",
+	"is_staff", "is_active", "first_name", "name"};
+	const char *username = spec->username ? spec->username : spec->email;
+	const char *superuser = bool_text(spec->superuser);
 	RowBatch   *batch = row_batch_create(table, lengthof(columns), columns);
 	ExistingUser user;
 	char	   *password;
+	const char *name;
+	bool		staff;
 	StringInfoData detail;
 
-	if (!load_user(table, admin->email.value, &user))
+	if (!load_user(table, spec->email, &user))
 	{
 		int64		id = reconcile_new_ids(state, table, 1)[0];
 
-		password = wanted_password(admin, NULL);
+		password = wanted_password(spec, NULL);
+		name = spec->name ? spec->name : "";
 		row_batch_add(batch, (const char *[]) {
-			int64_text(id), username, admin->email.value,
+			int64_text(id), username, spec->email,
 			/* Django's unusable password when the fixture gives none */
 				password ? password : psprintf("!%s", random_hex_key()),
-				"true", "true", "true"
+				superuser, superuser, "true", name, name
 		});
 		reconcile_insert(state, batch);
-		report_row(&state->report, REPORT_CREATE, "user", admin->email.value, id,
-				   psprintf("username: %s, superuser", username));
+		report_row(&state->report, REPORT_CREATE, "user", spec->email, id,
+				   psprintf("username: %s%s", username, spec->superuser ? ", superuser" : ""));
 		return id;
 	}
 
 	initStringInfo(&detail);
-	if (admin->username.value != NULL && strcmp(user.username, admin->username.value) != 0)
-		detail_change(&detail, "username", user.username, admin->username.value);
+	if (spec->username != NULL && strcmp(user.username, spec->username) != 0)
+		detail_change(&detail, "username", user.username, spec->username);
 	else
 		username = user.username;
-	if (!user.is_superuser)
-		detail_change(&detail, "is_superuser", "false", "true");
-	if (!user.is_staff)
-		detail_change(&detail, "is_staff", "false", "true");
-	if (!user.is_active)
-		detail_change(&detail, "is_active", "false", "true");
-	password = wanted_password(admin, user.password);
+	name = user.name;
+	if (spec->name != NULL && user.name != NULL && strcmp(user.name, spec->name) != 0)
+	{
+		detail_change(&detail, "name", user.name, spec->name);
+		name = spec->name;
+	}
+	staff = spec->superuser || user.is_staff;
+	detail_flag(&detail, "is_superuser", user.is_superuser, spec->superuser);
+	detail_flag(&detail, "is_staff", user.is_staff, staff);
+	detail_flag(&detail, "is_active", user.is_active, true);
+	password = wanted_password(spec, user.password);
 	if (password != NULL)
 		appendStringInfo(&detail, "%spassword changed", detail.len > 0 ? ", " : "");
 
@@ -139,12 +168,13 @@ reconcile_user(ReconcileState *state, const CatalogTable *table)
 		report_unchanged(&state->report);
 	else
 	{
-		RowBatch   *updates = row_batch_create(table, 5, (const char *[]) {
-			"id", "username", "is_superuser", "is_staff", "is_active"
-		});
+		const char *update_columns[] = {"id", "username", "is_superuser", "is_staff",
+		"is_active", "first_name", "name"};
+		RowBatch   *updates = row_batch_create(table, name ? lengthof(update_columns) : 5,
+											   update_columns);
 
 		row_batch_add(updates, (const char *[]) {
-			int64_text(user.id), username, "true", "true", "true"
+			int64_text(user.id), username, superuser, bool_text(staff), "true", name, name
 		});
 		row_batch_update(updates);
 		if (password != NULL)
@@ -154,22 +184,21 @@ reconcile_user(ReconcileState *state, const CatalogTable *table)
 			row_batch_add(pw, (const char *[]) {int64_text(user.id), password});
 			row_batch_update(pw);
 		}
-		report_row(&state->report, REPORT_UPDATE, "user", admin->email.value, user.id,
+		report_row(&state->report, REPORT_UPDATE, "user", spec->email, user.id,
 				   detail.data);
 	}
 	return user.id;
 }
 
 /*
- * The admin's verified sentry_useremail row, and its sentry_email row
+ * The user's verified sentry_useremail row, and its sentry_email row
  * where Sentry has that table.
  */
 static void
-reconcile_user_emails(ReconcileState *state, int64 user_id)
+reconcile_user_emails(ReconcileState *state, int64 user_id, const char *email)
 {
 	const CatalogTable *useremail = catalog_require_table(state->catalog, "sentry_useremail");
 	const CatalogTable *email_table = catalog_find_table(state->catalog, "sentry_email");
-	const char *email = state->fixture->admin.email.value;
 	Oid			argtypes[2] = {INT8OID, TEXTOID};
 	Datum		args[2] = {Int64GetDatum(user_id), CStringGetTextDatum(email)};
 	uint64		n;
@@ -212,14 +241,15 @@ reconcile_user_emails(ReconcileState *state, int64 user_id)
 }
 
 /*
- * The admin as an owner of the organization with global access; returns
- * the membership id.
+ * The user as a member of the organization with the fixture's role;
+ * returns the membership id.  A new member has global access, as Sentry
+ * gives it; a superuser always has it.
  */
 static int64
-reconcile_membership(ReconcileState *state, int64 user_id)
+reconcile_membership(ReconcileState *state, int64 user_id, const UserSpec *spec)
 {
 	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_organizationmember");
-	const char *email = state->fixture->admin.email.value;
+	const char *email = spec->email;
 	Oid			argtypes[2] = {INT8OID, INT8OID};
 	Datum		args[2] = {Int64GetDatum(state->organization_id), Int64GetDatum(user_id)};
 	uint64		n;
@@ -237,23 +267,24 @@ reconcile_membership(ReconcileState *state, int64 user_id)
 		id = reconcile_new_ids(state, table, 1)[0];
 		row_batch_add(batch, (const char *[]) {
 			int64_text(id), int64_text(state->organization_id), int64_text(user_id),
-				"owner", "true"
+				spec->role, "true"
 		});
 		reconcile_insert(state, batch);
-		report_row(&state->report, REPORT_CREATE, "member", email, id, "role: owner");
+		report_row(&state->report, REPORT_CREATE, "member", email, id,
+				   psprintf("role: %s", spec->role));
 	}
 	else
 	{
 		char	   *role = spi_get_text(0, 2);
 		bool		global = spi_get_bool(0, 3);
+		bool		wanted_global = global || spec->superuser;
 		StringInfoData detail;
 
 		id = spi_get_int64(0, 1);
 		initStringInfo(&detail);
-		if (strcmp(role, "owner") != 0)
-			detail_change(&detail, "role", role, "owner");
-		if (!global)
-			detail_change(&detail, "has_global_access", bool_text(global), "true");
+		if (role == NULL || strcmp(role, spec->role) != 0)
+			detail_change(&detail, "role", role, spec->role);
+		detail_flag(&detail, "has_global_access", global, wanted_global);
 		if (detail.len == 0)
 			report_unchanged(&state->report);
 		else
@@ -262,7 +293,9 @@ reconcile_membership(ReconcileState *state, int64 user_id)
 				"id", "role", "has_global_access"
 			});
 
-			row_batch_add(batch, (const char *[]) {int64_text(id), "owner", "true"});
+			row_batch_add(batch, (const char *[]) {
+				int64_text(id), spec->role, bool_text(wanted_global)
+			});
 			row_batch_update(batch);
 			report_row(&state->report, REPORT_UPDATE, "member", email, id, detail.data);
 		}
@@ -271,10 +304,12 @@ reconcile_membership(ReconcileState *state, int64 user_id)
 }
 
 /*
- * The admin as an active member of every fixture team.
+ * The user's memberships of the fixture's teams follow spec->teams: an
+ * active membership of each team it names, none of the others.
+ * Memberships of teams the fixture does not name are left alone.
  */
 static void
-reconcile_team_memberships(ReconcileState *state, int64 member_id)
+reconcile_team_memberships(ReconcileState *state, int64 member_id, const UserSpec *spec)
 {
 	const CatalogTable *table = catalog_require_table(state->catalog,
 													  "sentry_organizationmember_teams");
@@ -291,6 +326,8 @@ reconcile_team_memberships(ReconcileState *state, int64 member_id)
 	int			nexisting;
 	int			nnew = 0;
 	int64	   *new_ids;
+	int64	   *stale;
+	int			nstale = 0;
 	int			i;
 	int			k;
 
@@ -306,12 +343,13 @@ reconcile_team_memberships(ReconcileState *state, int64 member_id)
 		existing_team[k] = spi_get_int64(k, 2);
 		existing_active[k] = spi_get_bool(k, 3);
 	}
+	stale = palloc(Max(nexisting, 1) * sizeof(int64));
 
 	for (i = 0; i < fixture->nteams; i++)
 	{
 		for (k = 0; k < nexisting && existing_team[k] != state->team_ids[i]; k++)
 			;
-		if (k == nexisting)
+		if (k == nexisting && spec->teams[i])
 			nnew++;
 	}
 	new_ids = reconcile_new_ids(state, table, nnew);
@@ -319,12 +357,20 @@ reconcile_team_memberships(ReconcileState *state, int64 member_id)
 
 	for (i = 0; i < fixture->nteams; i++)
 	{
-		const char *name = psprintf("%s/%s", fixture->admin.email.value,
-									fixture->teams[i].name.value);
+		const char *name = psprintf("%s/%s", spec->email, fixture->teams[i].name.value);
 
 		for (k = 0; k < nexisting && existing_team[k] != state->team_ids[i]; k++)
 			;
-		if (k == nexisting)
+		if (!spec->teams[i])
+		{
+			if (k < nexisting)
+			{
+				stale[nstale++] = existing_id[k];
+				report_row(&state->report, REPORT_DELETE, "team_member", name, existing_id[k],
+						   NULL);
+			}
+		}
+		else if (k == nexisting)
 		{
 			row_batch_add(inserts, (const char *[]) {
 				int64_text(new_ids[nnew]), int64_text(member_id),
@@ -343,21 +389,46 @@ reconcile_team_memberships(ReconcileState *state, int64 member_id)
 			report_unchanged(&state->report);
 	}
 
+	table_delete_ids(table, stale, nstale);
 	row_batch_update(updates);
 	reconcile_insert(state, inserts);
 }
 
 /*
- * The admin, its emails and its memberships.
+ * A user, its emails and its memberships.
+ */
+void
+reconcile_user_spec(ReconcileState *state, const UserSpec *spec)
+{
+	const CatalogTable *users = catalog_require_table(state->catalog, "auth_user");
+	int64		user_id = reconcile_user(state, users, spec);
+	int64		member_id;
+
+	reconcile_user_emails(state, user_id, spec->email);
+	member_id = reconcile_membership(state, user_id, spec);
+	reconcile_team_memberships(state, member_id, spec);
+}
+
+/*
+ * The admin: a superuser owner of every fixture team.
  */
 void
 reconcile_admin(ReconcileState *state)
 {
-	const CatalogTable *users = catalog_require_table(state->catalog, "auth_user");
-	int64		user_id = reconcile_user(state, users);
-	int64		member_id;
+	const FixtureAdmin *admin = &state->fixture->admin;
+	bool	   *every_team = palloc(Max(state->fixture->nteams, 1) * sizeof(bool));
+	UserSpec	spec;
+	int			i;
 
-	reconcile_user_emails(state, user_id);
-	member_id = reconcile_membership(state, user_id);
-	reconcile_team_memberships(state, member_id);
+	for (i = 0; i < state->fixture->nteams; i++)
+		every_team[i] = true;
+	spec.email = admin->email.value;
+	spec.username = admin->username.value;
+	spec.name = NULL;
+	spec.password = admin->password.value;
+	spec.password_hash = admin->password_hash.value;
+	spec.superuser = true;
+	spec.role = "owner";
+	spec.teams = every_team;
+	reconcile_user_spec(state, &spec);
 }

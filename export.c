@@ -265,7 +265,8 @@ load_export_users(const SentryCatalog *catalog, int64 organization_id,
 	const CatalogTable *memberteams = catalog_require_table(catalog,
 															"sentry_organizationmember_teams");
 	const CatalogTable *teams = catalog_require_table(catalog, "sentry_team");
-	const char *name_column = catalog_find_column(users, "first_name") ? "u.first_name" : "NULL";
+	const char *name_column = catalog_find_column(users, "first_name") ? "u.first_name"
+		: catalog_find_column(users, "name") ? "u.name" : "NULL";
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(organization_id)};
 	uint64		n;
@@ -341,6 +342,7 @@ needs_quotes(const char *value)
 	return false;
 }
 
+/* A string, quoted when it would read as something else */
 static void
 emit_scalar(yaml_emitter_t *emitter, const char *value)
 {
@@ -351,6 +353,18 @@ emit_scalar(yaml_emitter_t *emitter, const char *value)
 									  (int) strlen(value), 1, 1,
 									  needs_quotes(value) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
 									  : YAML_ANY_SCALAR_STYLE));
+}
+
+/* key: true, a boolean written plain */
+static void
+emit_true(yaml_emitter_t *emitter, const char *key)
+{
+	yaml_event_t event;
+
+	emit_scalar(emitter, key);
+	emit(emitter, &event,
+		 yaml_scalar_event_initialize(&event, NULL, NULL, (yaml_char_t *) "true", 4, 1, 1,
+									  YAML_PLAIN_SCALAR_STYLE));
 }
 
 /* key: value */
@@ -468,7 +482,7 @@ emit_users(yaml_emitter_t *emitter, const ExportData *data)
 		if (u->password_hash != NULL)
 			emit_pair(emitter, "password_hash", u->password_hash);
 		if (u->superuser)
-			emit_pair(emitter, "superuser", "true");
+			emit_true(emitter, "superuser");
 		emit_pair(emitter, "role", u->role);
 		if (u->nteams > 0)
 		{

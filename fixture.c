@@ -840,13 +840,165 @@ read_admin(FixtureParser *parser, FixtureEvent *start, const char *path)
 							"give either password or password_hash, not both");
 }
 
+/* Keys of an entry of users */
+enum
+{
+	USER_EMAIL, USER_USERNAME, USER_NAME, USER_PASSWORD, USER_PASSWORD_HASH,
+	USER_SUPERUSER, USER_ROLE, USER_TEAMS
+};
+static const char *const user_keys[] = {"email", "username", "name", "password",
+"password_hash", "superuser", "role", "teams", NULL};
+
+/*
+ * A user's teams: a list of team names, checked against the fixture's
+ * teams by fixture_validate().
+ */
+static void
+read_user_teams(FixtureParser *parser, FixtureUser *user, FixtureEvent *start,
+				const char *path)
+{
+	FixtureEvent ev;
+	int			allocated = 0;
+	int			i;
+
+	if (!expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of team names"))
+		return;
+	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
+	{
+		if (user->nteams == allocated)
+		{
+			allocated = Max(8, allocated * 2);
+			user->teams = user->teams
+				? repalloc(user->teams, allocated * sizeof(FixtureValue))
+				: palloc(allocated * sizeof(FixtureValue));
+		}
+		memset(&user->teams[user->nteams], 0, sizeof(FixtureValue));
+		read_string(parser, &ev, psprintf("%s[%d]", path, i), "team name",
+					FIXTURE_MAX_TEAM_NAME, &user->teams[user->nteams]);
+		if (user->teams[user->nteams].value != NULL)
+			user->nteams++;
+	}
+}
+
+static void
+read_user_value(FixtureParser *parser, int item, int key,
+				FixtureEvent *value, const char *path)
+{
+	FixtureUser *user = &parser->fixture->users[item];
+
+	switch (key)
+	{
+		case USER_EMAIL:
+			read_string(parser, value, path, "email", FIXTURE_MAX_EMAIL, &user->email);
+			break;
+		case USER_USERNAME:
+			read_string(parser, value, path, "username", FIXTURE_MAX_USERNAME,
+						&user->username);
+			break;
+		case USER_NAME:
+			read_string(parser, value, path, "name", FIXTURE_MAX_USER_NAME, &user->name);
+			break;
+		case USER_PASSWORD:
+			read_string(parser, value, path, "password", FIXTURE_MAX_PASSWORD,
+						&user->password);
+			break;
+		case USER_PASSWORD_HASH:
+			read_string(parser, value, path, "password_hash",
+						FIXTURE_MAX_PASSWORD_HASH, &user->password_hash);
+			break;
+		case USER_SUPERUSER:
+			read_bool(parser, value, path, &user->superuser);
+			break;
+		case USER_ROLE:
+			read_string(parser, value, path, "role", FIXTURE_MAX_ROLE, &user->role);
+			break;
+		case USER_TEAMS:
+			read_user_teams(parser, user, value, path);
+			break;
+	}
+}
+
+static const FixtureMapSpec user_spec = {
+	user_keys,
+	1U << USER_EMAIL,
+	read_user_value
+};
+
+/*
+ * Add an empty user.  Returns its index, or -1 past the limit (reported
+ * once; reading stops).
+ */
+static int
+add_user(FixtureParser *parser, FixtureEvent *ev, const char *path, int *allocated)
+{
+	Fixture    *fixture = parser->fixture;
+	FixtureUser *user;
+
+	if (fixture->nusers >= FIXTURE_MAX_USERS)
+	{
+		event_problem(parser, path, ev, "fixture has more than %d users", FIXTURE_MAX_USERS);
+		fixture->truncated = true;
+		return -1;
+	}
+	if (fixture->nusers == *allocated)
+	{
+		*allocated = Max(16, *allocated * 2);
+		fixture->users = fixture->users
+			? repalloc(fixture->users, *allocated * sizeof(FixtureUser))
+			: palloc(*allocated * sizeof(FixtureUser));
+	}
+	user = &fixture->users[fixture->nusers];
+	memset(user, 0, sizeof(FixtureUser));
+	user->path = pstrdup(path);
+	user->line = ev->line;
+	user->col = ev->col;
+	return fixture->nusers++;
+}
+
+/*
+ * users: members of the organization besides the admin.
+ */
+static void
+read_users(FixtureParser *parser, FixtureEvent *start, const char *path)
+{
+	FixtureEvent ev;
+	int			allocated = 0;
+	int			i;
+
+	if (!expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of users"))
+		return;
+	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
+	{
+		char	   *item_path = psprintf("%s[%d]", path, i);
+		FixtureUser *user;
+		int			index;
+
+		if (!check_node(parser, &ev, item_path))
+			continue;
+		if (ev.type != YAML_MAPPING_START_EVENT)
+		{
+			event_problem(parser, item_path, &ev, "expected a map with keys %s, found %s",
+						  allowed_keys(&user_spec), node_kind(&ev));
+			skip_node(parser, item_path, &ev);
+			continue;
+		}
+		if ((index = add_user(parser, &ev, item_path, &allocated)) < 0)
+			return;
+		read_map(parser, &user_spec, index, &ev, item_path);
+		user = &parser->fixture->users[index];
+		if (user->password.value != NULL && user->password_hash.value != NULL)
+			fixture_add_problem(parser->fixture, item_path, user->line, user->col,
+								"give either password or password_hash, not both");
+	}
+}
+
 /* Keys of the root */
 enum
 {
-	ROOT_ORGANIZATION, ROOT_URL_PREFIX, ROOT_ADMIN, ROOT_TEAMS, ROOT_PRUNE
+	ROOT_ORGANIZATION, ROOT_URL_PREFIX, ROOT_ADMIN, ROOT_TEAMS, ROOT_PRUNE, ROOT_USERS
 };
 static const char *const root_keys[] = {"organization", "url_prefix", "admin", "teams",
-"prune", NULL};
+"prune", "users", NULL};
 
 static void
 read_root_value(FixtureParser *parser, int item, int key,
@@ -872,6 +1024,9 @@ read_root_value(FixtureParser *parser, int item, int key,
 			break;
 		case ROOT_PRUNE:
 			read_bool(parser, value, path, &fixture->prune);
+			break;
+		case ROOT_USERS:
+			read_users(parser, value, path);
 			break;
 	}
 }

@@ -46,6 +46,25 @@ typedef struct FixtureAdmin
 	int			col;
 } FixtureAdmin;
 
+/* An entry of users: a member of the organization */
+typedef struct FixtureUser
+{
+	FixtureValue email;
+	FixtureValue username;		/* absent: the email for a new user */
+	FixtureValue name;
+	FixtureValue password;		/* secret: never formatted into a message */
+	FixtureValue password_hash;
+	FixtureValue role;			/* absent: member */
+	bool		superuser;
+	FixtureValue *teams;		/* team names */
+	int			nteams;
+	int		   *team_indexes;	/* into Fixture.teams, filled by
+								 * fixture_validate(); -1 when unknown */
+	char	   *path;			/* users[i] */
+	int			line;
+	int			col;
+} FixtureUser;
+
 typedef struct FixtureTeam
 {
 	FixtureValue name;
@@ -83,6 +102,9 @@ typedef struct Fixture
 	FixtureProject *projects;
 	int			nprojects;
 
+	FixtureUser *users;
+	int			nusers;
+
 	List	   *problems;		/* of FixtureProblem *; see fixture_read() */
 	bool		truncated;		/* parsing stopped early (YAML error, limit) */
 } Fixture;
@@ -92,6 +114,7 @@ typedef struct Fixture
 #define FIXTURE_MAX_PROBLEMS 1000
 #define FIXTURE_MAX_TEAMS 10000
 #define FIXTURE_MAX_PROJECTS 100000
+#define FIXTURE_MAX_USERS 10000
 
 /* Longest values, in characters: what Sentry's columns hold */
 #define FIXTURE_MAX_ORGANIZATION 64
@@ -100,6 +123,8 @@ typedef struct Fixture
 #define FIXTURE_MAX_PLATFORM 64
 #define FIXTURE_MAX_EMAIL 75
 #define FIXTURE_MAX_USERNAME 128
+#define FIXTURE_MAX_USER_NAME 200
+#define FIXTURE_MAX_ROLE 32
 #define FIXTURE_MAX_PASSWORD_HASH 128
 #define FIXTURE_MAX_PASSWORD 4096
 #define FIXTURE_MAX_URL 2048

@@ -175,4 +175,5 @@ reconcile_prune(ReconcileState *state)
 	prune_projects(state);
 	prune_project_keys(state);
 	prune_teams(state);
+	prune_members(state);
 }

@@ -72,12 +72,32 @@ detail_change(StringInfo detail, const char *field,
 
 /*
  * Ids for new rows.  A dry run predicts them, as nextval() does not roll
- * back and the real run must report the same ids.
+ * back and the real run must report the same ids; the sequence does not
+ * move then, so later predictions for the same table skip those made.
  */
 int64 *
 reconcile_new_ids(ReconcileState *state, const CatalogTable *table, int n)
 {
-	return table_allocate_ids(table, n, state->dry_run);
+	PredictedIds *predicted = NULL;
+	ListCell   *lc;
+	int64	   *ids;
+
+	if (!state->dry_run || n == 0)
+		return table_allocate_ids(table, n, state->dry_run);
+
+	foreach(lc, state->predicted)
+		if (((PredictedIds *) lfirst(lc))->table == table)
+			predicted = lfirst(lc);
+	if (predicted == NULL)
+	{
+		predicted = palloc0(sizeof(PredictedIds));
+		predicted->table = table;
+		state->predicted = lappend(state->predicted, predicted);
+	}
+	ids = table_allocate_ids(table, predicted->used + n, true);
+	ids += predicted->used;
+	predicted->used += n;
+	return ids;
 }
 
 /*
@@ -344,6 +364,7 @@ reconcile_steps(ReconcileState *state)
 	reconcile_project_keys(state);
 	if (state->fixture->admin.present)
 		reconcile_admin(state);
+	reconcile_users(state);
 	if (state->fixture->prune)
 		reconcile_prune(state);
 	if (!state->dry_run)

@@ -29,6 +29,29 @@ typedef struct ProjectOutcome
 	bool		created;		/* rules 1 and 3: a new row with the DSN's id */
 } ProjectOutcome;
 
+/*
+ * A user the fixture wants in the organization: the admin (a superuser
+ * owner of every team) or an entry of users.
+ */
+typedef struct UserSpec
+{
+	const char *email;
+	const char *username;		/* NULL: kept; the email for a new user */
+	const char *name;			/* NULL: kept */
+	const char *password;		/* secret */
+	const char *password_hash;
+	bool		superuser;		/* also staff; else not a superuser */
+	const char *role;			/* organization role */
+	const bool *teams;			/* per fixture team: a member of it? */
+} UserSpec;
+
+/* Ids a dry run has predicted for a table so far */
+typedef struct PredictedIds
+{
+	const CatalogTable *table;
+	int			used;
+} PredictedIds;
+
 typedef struct ReconcileState
 {
 	Fixture    *fixture;
@@ -41,6 +64,7 @@ typedef struct ReconcileState
 	ProjectOutcome *projects;	/* per fixture project */
 
 	List	   *inserted_tables;	/* CatalogTable *, for the sequence fix */
+	List	   *predicted;		/* PredictedIds *, in a dry run */
 } ReconcileState;
 
 /* projects.c */
@@ -49,8 +73,13 @@ extern void reconcile_projects(ReconcileState *state);
 /* projectkeys.c */
 extern void reconcile_project_keys(ReconcileState *state);
 
-/* admin.c */
+/* admin.c: the admin, and any user the fixture wants */
 extern void reconcile_admin(ReconcileState *state);
+extern void reconcile_user_spec(ReconcileState *state, const UserSpec *spec);
+
+/* users.c: the fixture's users; with prune, members it does not name */
+extern void reconcile_users(ReconcileState *state);
+extern void prune_members(ReconcileState *state);
 
 /* prune.c: delete what the fixture does not name */
 extern void reconcile_prune(ReconcileState *state);

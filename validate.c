@@ -121,6 +121,18 @@ add_name(Fixture *fixture, const FixtureValue *name, const char *what,
 	(*nslugs)++;
 }
 
+/* An ASCII-lowercased copy, for comparing emails as Sentry does */
+static char *
+lowercase_copy(const char *text)
+{
+	char	   *copy = pstrdup(text);
+	char	   *p;
+
+	for (p = copy; *p; p++)
+		*p = pg_ascii_tolower((unsigned char) *p);
+	return copy;
+}
+
 /*
  * Team names and project names: unique, and unique as slugs.
  */
@@ -314,6 +326,110 @@ check_admin(Fixture *fixture)
 							problem);
 }
 
+/* The organization roles of Sentry 9 and later */
+static const char *const user_roles[] = {"member", "admin", "manager", "owner", NULL};
+
+/* qsort/bsearch: team pointers by name */
+static int
+team_name_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp((*(FixtureTeam *const *) a)->name.value,
+				  (*(FixtureTeam *const *) b)->name.value);
+}
+
+/*
+ * Each user's team names, resolved to the fixture's teams; an unknown one
+ * is a problem at its place.
+ */
+static void
+resolve_user_teams(Fixture *fixture, FixtureUser *user, FixtureTeam **sorted, int nsorted)
+{
+	int			k;
+
+	user->team_indexes = palloc(Max(user->nteams, 1) * sizeof(int));
+	for (k = 0; k < user->nteams; k++)
+	{
+		FixtureTeam probe;
+		FixtureTeam *probe_ptr = &probe;
+		FixtureTeam **found;
+
+		probe.name = user->teams[k];
+		found = bsearch(&probe_ptr, sorted, nsorted, sizeof(FixtureTeam *), team_name_ptr_cmp);
+		user->team_indexes[k] = found ? (int) (*found - fixture->teams) : -1;
+		if (found == NULL)
+			fixture_add_problem(fixture, user->teams[k].path, user->teams[k].line,
+								user->teams[k].col,
+								"unknown team \"%s\"; a user's teams must be teams of the fixture",
+								user->teams[k].value);
+	}
+}
+
+/*
+ * One user's own values: email, role, password hash.
+ */
+static void
+check_user(Fixture *fixture, const FixtureUser *user)
+{
+	const char *problem;
+	int			r;
+
+	if (user->email.value != NULL && !looks_like_email(user->email.value))
+		fixture_add_problem(fixture, user->email.path, user->email.line, user->email.col,
+							"email \"%s\" does not look like an address", user->email.value);
+	if (user->password_hash.value != NULL &&
+		(problem = password_hash_problem(user->password_hash.value)) != NULL)
+		fixture_add_problem(fixture, user->password_hash.path,
+							user->password_hash.line, user->password_hash.col,
+							"password_hash is not of the form pbkdf2_sha256$<iterations>$<salt>$<hash>: %s",
+							problem);
+	if (user->role.value == NULL)
+		return;
+	for (r = 0; user_roles[r] != NULL && strcmp(user_roles[r], user->role.value) != 0; r++)
+		;
+	if (user_roles[r] == NULL)
+		fixture_add_problem(fixture, user->role.path, user->role.line, user->role.col,
+							"unknown role \"%s\"; roles are member, admin, manager and owner",
+							user->role.value);
+}
+
+/*
+ * users: each entry's values and teams, emails unique (as Sentry compares
+ * them, ignoring case), and the admin not listed again.
+ */
+static void
+check_users(Fixture *fixture)
+{
+	FixtureTeam **sorted = palloc(Max(fixture->nteams, 1) * sizeof(FixtureTeam *));
+	DuplicateItem *emails = palloc(Max(fixture->nusers, 1) * sizeof(DuplicateItem));
+	const FixtureValue *admin = &fixture->admin.email;
+	int			nsorted = 0;
+	int			nemails = 0;
+	int			i;
+
+	for (i = 0; i < fixture->nteams; i++)
+		if (fixture->teams[i].name.value != NULL)
+			sorted[nsorted++] = &fixture->teams[i];
+	qsort(sorted, nsorted, sizeof(FixtureTeam *), team_name_ptr_cmp);
+
+	for (i = 0; i < fixture->nusers; i++)
+	{
+		FixtureUser *user = &fixture->users[i];
+		const FixtureValue *email = &user->email;
+
+		check_user(fixture, user);
+		resolve_user_teams(fixture, user, sorted, nsorted);
+		if (email->value == NULL)
+			continue;
+		if (admin->value != NULL && pg_strcasecmp(admin->value, email->value) == 0)
+			fixture_add_problem(fixture, email->path, email->line, email->col,
+								"\"%s\" is the admin (line %d, column %d); the admin is not listed again under users",
+								email->value, admin->line, admin->col);
+		emails[nemails] = duplicate_item(lowercase_copy(email->value), email->value, email, nemails);
+		nemails++;
+	}
+	report_duplicates(fixture, emails, nemails, "email", false);
+}
+
 /*
  * The url prefix, parsed; NULL when there is none or it is malformed
  * (either is reported).
@@ -371,6 +487,7 @@ fixture_validate(Fixture *fixture, const char *url_prefix, UrlPrefixSource sourc
 	check_names(fixture);
 	check_platforms(fixture);
 	check_admin(fixture);
+	check_users(fixture);
 }
 
 /* A problem and its place in the list, for a stable sort */

@@ -1,0 +1,142 @@
+# users: on the real Sentry 9.0 and 9.1 schemas: users created and matched
+# by email, their roles and teams, a password Django verifies, export and
+# round trip with users, and prune removing memberships (never users).
+use strict;
+use warnings;
+use FindBin;
+use lib $FindBin::Bin;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump django_check_password);
+use Test::More;
+
+my %dumps = (
+	'9.0' => sentry_dump('sentry-9.0.sql'),
+	'9.1' => sentry_dump('sentry-9.1.sql'));
+
+my $node = new_sentry_node('users9');
+$node->append_conf('postgresql.conf', <<'CONF');
+sentry_fixtures.password_iterations = 1000
+sentry_fixtures.url_prefix = 'http://sentry.test'
+CONF
+$node->reload;
+
+my $head = <<'YAML';
+admin:
+  email: admin@example.com
+  password: correct horse
+teams:
+  - name: Backend
+    projects:
+      - name: api
+        dsn: http://0123456789abcdef0123456789abcdef:fedcba9876543210fedcba9876543210@sentry.test/23
+  - name: Web
+YAML
+
+my $users = <<'YAML';
+users:
+  - email: alice@example.com
+    name: Alice
+    password: battery staple
+    role: admin
+    teams: [Backend, Web]
+  - email: bob@example.com
+    username: bob
+    teams: [Web]
+  - email: carol@example.com
+    superuser: true
+    role: manager
+YAML
+
+my $pruning = <<'YAML';
+prune: true
+users:
+  - email: ALICE@example.com
+    role: member
+    teams: [Web]
+YAML
+
+sub write_file
+{
+	my ($name, $text) = @_;
+	my $file = $node->basedir . "/$name";
+	PostgreSQL::Test::Utils::append_to_file($file, $text);
+	return "pg_read_file('$file')";
+}
+
+sub no_writes
+{
+	my ($db, $fixture) = @_;
+	return $node->safe_psql($db, qq{
+		BEGIN;
+		SELECT count(*) FROM sentry_fixtures_apply($fixture);
+		SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables;
+		COMMIT;});
+}
+
+my $members = q{
+	SELECT string_agg(u.email || ':' || m.role || ':' || u.is_superuser || ':' || u.is_staff || ':'
+	       || coalesce((SELECT string_agg(t.name, '+' ORDER BY t.name) FROM sentry_organizationmember_teams mt
+	                    JOIN sentry_team t ON t.id = mt.team_id
+	                    WHERE mt.organizationmember_id = m.id AND mt.is_active), ''), ',' ORDER BY u.email)
+	FROM sentry_organizationmember m JOIN auth_user u ON u.id = m.user_id};
+
+my $report = 'SELECT action, kind, name, id, detail FROM %s ORDER BY 1, 2, 3, 4';
+
+for my $version (sort keys %dumps)
+{
+	my ($db, $fresh) = ("sentry$version", "fresh$version");
+	is(load_sentry_dump($node, $db, $dumps{$version}, no_owner => 1), 't', "$version: dump bootstrapped");
+	is(load_sentry_dump($node, $fresh, $dumps{$version}, no_owner => 1), 't', "$version: second copy bootstrapped");
+	my $org = $node->safe_psql($db, 'SELECT slug FROM sentry_organization WHERE id = 1');
+	$node->safe_psql($_, "ALTER DATABASE \"$_\" SET sentry_fixtures.organization = '$org'") for ($db, $fresh);
+
+	my $fixture = write_file("users-$version.yml", "organization: $org\n$head$users");
+	my $planned = $node->safe_psql($db, sprintf($report, "sentry_fixtures_plan($fixture)"));
+	my $applied = $node->safe_psql($db, sprintf($report, "sentry_fixtures_apply($fixture)"));
+	is($applied, $planned, "$version: plan returns exactly the rows of the real run");
+	like($applied, qr/^create\|member\|bob\@example.com\|\d+\|role: member$/m, "$version: a user without a role is a member");
+	unlike($applied, qr/battery staple|correct horse/, "$version: no password in the report");
+
+	is($node->safe_psql($db, $members),
+		'admin@example.com:owner:true:true:Backend+Web,alice@example.com:admin:false:false:Backend+Web,'
+		  . 'bob@example.com:member:false:false:Web,carol@example.com:manager:true:true:',
+		"$version: users have their roles, superuser flags and teams");
+	is($node->safe_psql($db, q{SELECT username || ',' || first_name FROM auth_user WHERE email = 'alice@example.com'}),
+		'alice@example.com,Alice', "$version: a new user's username is its email, its name the fixture's");
+	ok(django_check_password('battery staple',
+		$node->safe_psql($db, q{SELECT password FROM auth_user WHERE email = 'alice@example.com'})),
+		"$version: Django verifies a user's password");
+	is(no_writes($db, $fixture), "0\n0", "$version: a second apply returns no rows and writes none");
+
+	# export with users, and the round trip
+	my $exported = $node->safe_psql($db, 'SELECT sentry_fixtures_export()');
+	like($exported, qr/^- email: carol\@example.com\n  superuser: true\n  role: manager$/m,
+		"$version: the export lists users with their flags and roles");
+	my $export_file = write_file("export-$version.yml", $exported);
+	is(no_writes($db, $export_file), "0\n0", "$version: applying the export to its own database changes nothing");
+	$node->safe_psql($fresh, "SELECT count(*) FROM sentry_fixtures_apply($export_file)");
+	is($node->safe_psql($fresh, 'SELECT sentry_fixtures_export()'), $exported,
+		"$version: a fresh database given the export exports the same text");
+	ok(django_check_password('battery staple',
+		$node->safe_psql($fresh, q{SELECT password FROM auth_user WHERE email = 'alice@example.com'})),
+		"$version: the exported password hash still verifies");
+
+	# prune: memberships of users the fixture does not name go, users stay
+	my $prune = write_file("prune-$version.yml", "organization: $org\n$head$pruning");
+	$planned = $node->safe_psql($db, sprintf($report, "sentry_fixtures_plan($prune)"));
+	$applied = $node->safe_psql($db, sprintf($report, "sentry_fixtures_apply($prune)"));
+	is($applied, $planned, "$version: the pruning plan matches the real run");
+	like($applied, qr/^delete\|member\|bob\@example.com\|\d+\|not in the fixture; the user stays; 1 dependent rows in 1 tables deleted$/m,
+		"$version: a user left out loses its membership and team membership");
+	like($applied, qr/^delete\|team_member\|ALICE\@example.com\/Backend\|/m, "$version: a team dropped from a user's list is left");
+	is($node->safe_psql($db, $members),
+		'admin@example.com:owner:true:true:Backend+Web,alice@example.com:member:false:false:Web',
+		"$version: only the fixture's users remain members");
+	is($node->safe_psql($db, q{SELECT count(*) FROM auth_user WHERE email IN ('bob@example.com', 'carol@example.com')}),
+		'2', "$version: users are never deleted");
+	is(no_writes($db, $prune), "0\n0", "$version: pruning again changes nothing");
+}
+
+$node->stop;
+done_testing();
