@@ -101,7 +101,7 @@ bool_text(bool value)
 	return value ? "true" : "false";
 }
 
-/* "false" or "true", as the flag changes in a detail */
+/* Append "field: old -> new" to a detail when a flag changes */
 static void
 detail_flag(StringInfo detail, const char *field, bool old_value, bool new_value)
 {
