@@ -467,7 +467,7 @@ INSERT INTO sentry_projectteam (id, project_id, team_id) VALUES (1, 1, 1);
 
 INSERT INTO sentry_projectkey (id, project_id, public_key, secret_key, date_added, roles,
                                label, status, rate_limit_count, rate_limit_window, data) VALUES
-    (1, 1, '0123456789abcdef0123456789abcdef', 'fedcba9876543210fedcba9876543210',
+    (1, 1, 'd2f1c0b9a8e7d6c5b4a3928170f6e5d4', '4d5e6f0718293a4b5c6d7e8f90a1b2c3',
      '2019-03-20 08:50:01+00', 1, 'Default', 0, NULL, NULL, '{}');
 
 INSERT INTO sentry_projectoptions (id, project_id, key, value) VALUES
