@@ -133,6 +133,28 @@ batch_has_column(const RowBatch *batch, const char *name)
 }
 
 /*
+ * The unnest() side shared by inserts and updates: "$1::text[], $2::text[]"
+ * in unnest and the matching column names in alias, for the used columns.
+ */
+static void
+append_unnest_columns(const RowBatch *batch, const bool *used,
+					  StringInfo alias, StringInfo unnest)
+{
+	int			nargs = 0;
+	int			i;
+
+	for (i = 0; i < batch->ncolumns; i++)
+	{
+		if (!used[i])
+			continue;
+		nargs++;
+		appendStringInfo(alias, "%s%s", nargs > 1 ? ", " : "",
+						 quote_identifier(batch->columns[i]));
+		appendStringInfo(unnest, "%s$%d::pg_catalog.text[]", nargs > 1 ? ", " : "", nargs);
+	}
+}
+
+/*
  * INSERT INTO t (given..., defaulted...) SELECT u.c::type..., expr...
  * FROM unnest($1::text[], ...) AS u(c...).
  */
@@ -147,7 +169,6 @@ row_batch_insert(RowBatch *batch)
 	StringInfoData alias;
 	StringInfoData unnest;
 	StringInfoData sql;
-	int			nargs = 0;
 	int			i;
 
 	if (batch->nrows == 0)
@@ -160,6 +181,7 @@ row_batch_insert(RowBatch *batch)
 	initStringInfo(&select);
 	initStringInfo(&alias);
 	initStringInfo(&unnest);
+	append_unnest_columns(batch, used, &alias, &unnest);
 	for (i = 0; i < batch->ncolumns; i++)
 	{
 		const char *column;
@@ -167,12 +189,9 @@ row_batch_insert(RowBatch *batch)
 		if (!used[i])
 			continue;
 		column = quote_identifier(batch->columns[i]);
-		nargs++;
-		appendStringInfo(&target, "%s%s", nargs > 1 ? ", " : "", column);
-		appendStringInfo(&select, "%su.%s::%s", nargs > 1 ? ", " : "",
+		appendStringInfo(&target, "%s%s", target.len > 0 ? ", " : "", column);
+		appendStringInfo(&select, "%su.%s::%s", select.len > 0 ? ", " : "",
 						 column, catalog_columns[i]->type_name);
-		appendStringInfo(&alias, "%s%s", nargs > 1 ? ", " : "", column);
-		appendStringInfo(&unnest, "%s$%d::pg_catalog.text[]", nargs > 1 ? ", " : "", nargs);
 	}
 
 	/* the columns Sentry's code fills, and the ones nobody can */
@@ -221,7 +240,6 @@ row_batch_update(RowBatch *batch)
 	StringInfoData alias;
 	StringInfoData unnest;
 	StringInfoData sql;
-	int			nargs = 0;
 	int			i;
 
 	if (batch->nrows == 0)
@@ -234,19 +252,16 @@ row_batch_update(RowBatch *batch)
 	initStringInfo(&set);
 	initStringInfo(&alias);
 	initStringInfo(&unnest);
-	for (i = 0; i < batch->ncolumns; i++)
+	append_unnest_columns(batch, used, &alias, &unnest);
+	for (i = 1; i < batch->ncolumns; i++)
 	{
 		const char *column;
 
 		if (!used[i])
 			continue;
 		column = quote_identifier(batch->columns[i]);
-		nargs++;
-		if (i > 0)
-			appendStringInfo(&set, "%s%s = u.%s::%s", set.len > 0 ? ", " : "",
-							 column, column, catalog_columns[i]->type_name);
-		appendStringInfo(&alias, "%s%s", nargs > 1 ? ", " : "", column);
-		appendStringInfo(&unnest, "%s$%d::pg_catalog.text[]", nargs > 1 ? ", " : "", nargs);
+		appendStringInfo(&set, "%s%s = u.%s::%s", set.len > 0 ? ", " : "",
+						 column, column, catalog_columns[i]->type_name);
 	}
 	if (set.len == 0)
 		return;

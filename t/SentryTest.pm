@@ -8,10 +8,11 @@ use strict;
 use warnings;
 use Exporter 'import';
 use File::Basename qw(dirname);
+use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use Test::More;
 
-our @EXPORT_OK = qw(sentry_dump new_sentry_node load_sentry_dump django_check_password);
+our @EXPORT_OK = qw(sentry_dump new_sentry_node load_sentry_dump django_check_password schema_of);
 
 # Path of a dump in ../shared/sentry-schemas (or $SENTRY_SCHEMAS); when it
 # is missing, fail under CI=true, else skip the whole test file.
@@ -70,6 +71,17 @@ PY
 	close $fh;
 	chomp $out;
 	return $out eq 'yes';
+}
+
+# pg_dump --schema-only of $db, without the random \restrict keys of new pg_dumps
+sub schema_of
+{
+	my ($node, $db) = @_;
+	my ($out, $err) = ('', '');
+	IPC::Run::run([ 'pg_dump', '--schema-only', '-d', $node->connstr($db) ],
+		'>', \$out, '2>', \$err)
+	  or die "pg_dump $db failed: $err";
+	return join('', grep { !/^\\(un)?restrict / } split(/^/m, $out));
 }
 
 1;
