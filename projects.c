@@ -16,6 +16,11 @@
  * project gets what Sentry gives a new project (default alert rule, saved
  * searches or project options, by generation).
  *
+ * A deleted project takes along what refers to it through the catalog's
+ * foreign keys (cascade.c), and the rows of the references Sentry declares
+ * without a constraint (unconstrained_refs): Django deletes those in Python
+ * as it does the others, so they would otherwise point at nothing.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -25,7 +30,6 @@
 
 #include "cascade.h"
 #include "reconcile_int.h"
-#include "slug.h"
 #include "spiutil.h"
 
 /* A project as it is */
@@ -93,6 +97,26 @@ static const NewProjectRow new_project_rows[] = {
 			"\"actions\":[{\"id\":\"sentry.mail.actions.NotifyEmailAction\","
 			"\"targetType\":\"IssueOwners\",\"targetIdentifier\":null,"
 		"\"fallthroughType\":\"ActiveMembers\"}]}", "0"}},
+};
+
+/*
+ * References to a project that current Sentry declares with
+ * db_constraint=False or as a cross-silo id, so the catalog does not show
+ * them: rows of table whose column holds the project's id, or, with via,
+ * the id of a via row whose via_column holds it (a deleted project's keys
+ * take their mapping rows with them).
+ */
+typedef struct UnconstrainedRef
+{
+	const char *table;
+	const char *column;
+	const char *via;
+	const char *via_column;
+} UnconstrainedRef;
+
+static const UnconstrainedRef unconstrained_refs[] = {
+	{"sentry_projectbookmark", "project_id", NULL, NULL},
+	{"sentry_projectkeymapping", "project_key_id", "sentry_projectkey", "project_id"},
 };
 
 /* qsort/bsearch: projects by id */
@@ -215,6 +239,55 @@ load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *in
 }
 
 /*
+ * Delete the rows of one unconstrained reference to the doomed projects,
+ * in one statement, and count them against their project.
+ */
+static void
+delete_unconstrained_ref(ReconcileState *state, const UnconstrainedRef *ref,
+						 const int64 *ids, int nids, CascadeCount *counts)
+{
+	const CatalogTable *table = catalog_find_table(state->catalog, ref->table);
+	const CatalogTable *via = ref->via ? catalog_find_table(state->catalog, ref->via) : NULL;
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1] = {int8_array_datum(ids, nids)};
+	bool	   *reached = palloc0(nids * sizeof(bool));
+	char	   *sql;
+	int			ret;
+	uint64		i;
+	int			k;
+
+	if (table == NULL || (ref->via != NULL && via == NULL))
+		return;
+	if (via == NULL)
+		sql = psprintf("DELETE FROM %s WHERE %s = ANY ($1) RETURNING %s",
+					   table->qualified_name, quote_identifier(ref->column),
+					   quote_identifier(ref->column));
+	else
+		sql = psprintf("DELETE FROM %s AS t USING %s AS v WHERE t.%s = v.id"
+					   " AND v.%s = ANY ($1) RETURNING v.%s",
+					   table->qualified_name, via->qualified_name,
+					   quote_identifier(ref->column), quote_identifier(ref->via_column),
+					   quote_identifier(ref->via_column));
+	ret = SPI_execute_with_args(sql, 1, argtypes, args, NULL, false, 0);
+	if (ret != SPI_OK_DELETE_RETURNING)
+		elog(ERROR, "delete from %s failed: %s", table->name, SPI_result_code_string(ret));
+
+	for (i = 0; i < SPI_processed; i++)
+	{
+		int64		project_id = spi_get_int64(i, 1);
+
+		for (k = 0; k < nids; k++)
+			if (ids[k] == project_id)
+			{
+				counts[k].dependent_rows++;
+				if (!reached[k])
+					counts[k].dependent_tables++;
+				reached[k] = true;
+			}
+	}
+}
+
+/*
  * Rule 1's deletes: the projects, with what depends on them, one report
  * row each saying how much went with it.
  */
@@ -224,6 +297,7 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 {
 	int64	   *ids;
 	CascadeCount *counts;
+	CascadeCount *unconstrained;
 	int			i;
 
 	if (ndoomed == 0)
@@ -231,9 +305,13 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 
 	ids = palloc(ndoomed * sizeof(int64));
 	counts = palloc0(ndoomed * sizeof(CascadeCount));
+	unconstrained = palloc0(ndoomed * sizeof(CascadeCount));
 	for (i = 0; i < ndoomed; i++)
 		ids[i] = doomed[i]->id;
 
+	/* first, while the rows they go through still exist */
+	for (i = 0; i < (int) lengthof(unconstrained_refs); i++)
+		delete_unconstrained_ref(state, &unconstrained_refs[i], ids, ndoomed, unconstrained);
 	cascade_delete(state->catalog->schema, "sentry_project", ids, ndoomed, counts);
 
 	for (i = 0; i < ndoomed; i++)
@@ -241,8 +319,10 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 				   psprintf("replaced by project id %s; " INT64_FORMAT
 							" dependent rows in %d tables deleted, " INT64_FORMAT
 							" references set to NULL",
-							wanted_ids[i], counts[i].dependent_rows,
-							counts[i].dependent_tables, counts[i].nulled_refs));
+							wanted_ids[i],
+							counts[i].dependent_rows + unconstrained[i].dependent_rows,
+							counts[i].dependent_tables + unconstrained[i].dependent_tables,
+							counts[i].nulled_refs));
 }
 
 /*
@@ -311,7 +391,7 @@ reconcile_project_rows(ReconcileState *state, const CatalogTable *table)
 		ExistingProject *by_id = find_project_by_id(&index, fp->parsed.project_id);
 		ExistingProject *by_name = find_project_by_name(&index, fp->name.value);
 		char	   *id = int64_text(fp->parsed.project_id);
-		char	   *slug = sentry_slugify(fp->name.value, SENTRY_SLUG_MAX_LENGTH);
+		char	   *slug = reconcile_slug(state, fp->name.value);
 		const char *row[5] = {id, fp->name.value, slug, fp->platform.value, organization_id};
 
 		if (by_id != NULL && by_name != NULL && by_id != by_name)
