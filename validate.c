@@ -130,12 +130,9 @@ add_name(Fixture *fixture, const FixtureValue *name, const char *what,
 		return;
 	}
 	if (slug_is_numeric(slug))
-	{
 		fixture_add_problem(fixture, name->path, name->line, name->col,
 							"%s \"%s\" has the all-digit slug \"%s\", which current Sentry does not allow",
 							what, name->value, slug);
-		return;
-	}
 	slugs[*nslugs] = duplicate_item(slug, name->value, name, *nslugs);
 	(*nslugs)++;
 }
