@@ -38,11 +38,14 @@ typedef struct ExistingUser
 	bool		is_superuser;
 	bool		is_staff;
 	bool		is_active;
+	char	   *email;			/* as stored: it may differ in case */
 	char	   *email_unique;	/* NULL also where the column does not exist */
 } ExistingUser;
 
-/* The user role a self-hosted superuser holds, and its permissions
- * (settings.SENTRY_USER_PERMISSIONS) for when the role is missing */
+/*
+ * The user role a self-hosted superuser holds, and its permissions
+ * (settings.SENTRY_USER_PERMISSIONS) for when the role is missing
+ */
 #define SUPER_ADMIN_ROLE "Super Admin"
 #define SUPER_ADMIN_PERMISSIONS "{broadcasts.admin,users.admin,options.admin}"
 
@@ -75,7 +78,8 @@ load_user(const CatalogTable *table, const char *email, ExistingUser *user)
 	Datum		args[1] = {CStringGetTextDatum(email)};
 	uint64		n;
 
-	n = spi_select(psprintf("SELECT id, username, password, is_superuser, is_staff, is_active, %s"
+	n = spi_select(psprintf("SELECT id, username, password, is_superuser, is_staff, is_active,"
+							" email, %s"
 							" FROM %s WHERE pg_catalog.upper(email) = pg_catalog.upper($1)"
 							" ORDER BY id", column_or_null(table, "email_unique"),
 							table->qualified_name),
@@ -94,7 +98,8 @@ load_user(const CatalogTable *table, const char *email, ExistingUser *user)
 	user->is_superuser = spi_get_bool(0, 4);
 	user->is_staff = spi_get_bool(0, 5);
 	user->is_active = spi_get_bool(0, 6);
-	user->email_unique = spi_get_text(0, 7);
+	user->email = spi_get_text(0, 7);
+	user->email_unique = spi_get_text(0, 8);
 	return true;
 }
 
@@ -122,16 +127,17 @@ bool_text(bool value)
 }
 
 /*
- * Create the admin or bring its row in line; returns its id.
+ * Create the admin or bring its row in line; returns its id, and its email
+ * as stored in *email.
  */
 static int64
-reconcile_user(ReconcileState *state, const CatalogTable *table)
+reconcile_user(ReconcileState *state, const CatalogTable *table, char **email)
 {
 	static const char *const columns[] = {"id", "username", "email", "password", "is_superuser",
 	"is_staff", "is_active", "email_unique"};
 	const FixtureAdmin *admin = &state->fixture->admin;
 	const char *username = admin->username.value ? admin->username.value : admin->email.value;
-	char	   *email_unique = email_unique_of(admin->email.value);
+	char	   *email_unique;
 	bool		has_email_unique = catalog_find_column(table, "email_unique") != NULL;
 	RowBatch   *batch = row_batch_create(table, lengthof(columns), columns);
 	ExistingUser user;
@@ -142,6 +148,8 @@ reconcile_user(ReconcileState *state, const CatalogTable *table)
 	{
 		int64		id = reconcile_new_ids(state, table, 1)[0];
 
+		*email = pstrdup(admin->email.value);
+		email_unique = email_unique_of(*email);
 		password = wanted_password(admin, NULL);
 		row_batch_add(batch, (const char *[]) {
 			int64_text(id), username, admin->email.value,
@@ -155,6 +163,8 @@ reconcile_user(ReconcileState *state, const CatalogTable *table)
 		return id;
 	}
 
+	*email = user.email;
+	email_unique = email_unique_of(user.email);
 	initStringInfo(&detail);
 	if (admin->username.value != NULL && strcmp(user.username, admin->username.value) != 0)
 		detail_change(&detail, "username", user.username, admin->username.value);
@@ -251,12 +261,12 @@ reconcile_user_emails(ReconcileState *state, int64 user_id)
 
 /*
  * The admin as an owner of the organization with global access (and, in
- * current Sentry, the copy of its email and active flag that the user's
- * outbox would write); returns the membership id, whose mapping row
- * follows it.
+ * current Sentry, the copy of the user's stored email and active flag that
+ * the user's outbox would write); returns the membership id, whose mapping
+ * row follows it.
  */
 static int64
-reconcile_membership(ReconcileState *state, int64 user_id)
+reconcile_membership(ReconcileState *state, int64 user_id, const char *stored_email)
 {
 	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_organizationmember");
 	const char *email = state->fixture->admin.email.value;
@@ -282,7 +292,7 @@ reconcile_membership(ReconcileState *state, int64 user_id)
 		id = reconcile_new_ids(state, table, 1)[0];
 		row_batch_add(batch, (const char *[]) {
 			int64_text(id), int64_text(state->organization_id), int64_text(user_id),
-				"owner", "true", email, "true"
+				"owner", "true", stored_email, "true"
 		});
 		reconcile_insert(state, batch);
 		report_row(&state->report, REPORT_CREATE, "member", email, id, "role: owner");
@@ -301,8 +311,8 @@ reconcile_membership(ReconcileState *state, int64 user_id)
 			detail_change(&detail, "role", role, "owner");
 		if (!global)
 			detail_change(&detail, "has_global_access", bool_text(global), "true");
-		if (has_user_email && (user_email == NULL || strcmp(user_email, email) != 0))
-			detail_change(&detail, "user_email", user_email, email);
+		if (has_user_email && (user_email == NULL || strcmp(user_email, stored_email) != 0))
+			detail_change(&detail, "user_email", user_email, stored_email);
 		if (has_user_is_active && !user_is_active)
 			detail_change(&detail, "user_is_active", "false", "true");
 		if (detail.len == 0)
@@ -313,7 +323,7 @@ reconcile_membership(ReconcileState *state, int64 user_id)
 				"id", "role", "has_global_access", "user_email", "user_is_active"
 			});
 
-			row_batch_add(batch, (const char *[]) {int64_text(id), "owner", "true", email, "true"});
+			row_batch_add(batch, (const char *[]) {int64_text(id), "owner", "true", stored_email, "true"});
 			row_batch_update(batch);
 			report_row(&state->report, REPORT_UPDATE, "member", email, id, detail.data);
 		}
@@ -460,11 +470,12 @@ void
 reconcile_admin(ReconcileState *state)
 {
 	const CatalogTable *users = catalog_require_table(state->catalog, "auth_user");
-	int64		user_id = reconcile_user(state, users);
+	char	   *stored_email;
+	int64		user_id = reconcile_user(state, users, &stored_email);
 	int64		member_id;
 
 	reconcile_user_emails(state, user_id);
 	reconcile_user_roles(state, user_id);
-	member_id = reconcile_membership(state, user_id);
+	member_id = reconcile_membership(state, user_id, stored_email);
 	reconcile_team_memberships(state, member_id);
 }

@@ -251,6 +251,11 @@ is($node->safe_psql($db, q{
 	JOIN sentry_organizationmembermapping mm ON mm.organizationmember_id = m.id
 	    AND mm.organization_id = m.organization_id AND mm.role = 'owner' AND mm.user_id = m.user_id}),
 	'1', 'the new membership has its mapping row');
+is($node->safe_psql($db, q{
+	SELECT m.user_email || ',' || u.email_unique FROM sentry_organizationmember m
+	JOIN sentry_organization o ON o.id = m.organization_id AND o.slug = 'acme-corp'
+	JOIN auth_user u ON u.id = m.user_id}),
+	'Admin@Example.com,admin@example.com', "the member's email copy is the user's stored email, whatever case the fixture used");
 is($node->safe_psql($db, q{SELECT slug FROM sentry_project WHERE id = 200}),
 	'a' x 49, "a slug cut to 50 characters loses the '-' the cut left, as current Sentry's slugify_instance does");
 
