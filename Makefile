@@ -19,6 +19,7 @@ OBJS = \
 	projects.o \
 	projectkeys.o \
 	admin.o \
+	companions.o \
 	cascade.o \
 	password.o
 

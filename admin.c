@@ -10,12 +10,19 @@
  * alone, so a second apply writes nothing; the password itself never
  * reaches a message or a report row.
  *
+ * Current Sentry keeps copies of the user's email beside it (auth_user's
+ * email_unique, the membership's user_email) and gives a superuser the
+ * "Super Admin" user role; columns and tables a generation lacks are left
+ * out.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
+#include "utils/formatting.h"
 
 #include "password.h"
 #include "reconcile_int.h"
@@ -31,7 +38,34 @@ typedef struct ExistingUser
 	bool		is_superuser;
 	bool		is_staff;
 	bool		is_active;
+	char	   *email;			/* as stored: it may differ in case */
+	char	   *email_unique;	/* NULL also where the column does not exist */
 } ExistingUser;
+
+/*
+ * The user role a self-hosted superuser holds, and its permissions
+ * (settings.SENTRY_USER_PERMISSIONS) for when the role is missing
+ */
+#define SUPER_ADMIN_ROLE "Super Admin"
+#define SUPER_ADMIN_PERMISSIONS "{broadcasts.admin,users.admin,options.admin}"
+
+/*
+ * A column for a select list, or NULL where the table lacks it.
+ */
+static const char *
+column_or_null(const CatalogTable *table, const char *column)
+{
+	return catalog_find_column(table, column) != NULL ? quote_identifier(column) : "NULL";
+}
+
+/*
+ * The email as current Sentry stores it in auth_user.email_unique.
+ */
+static char *
+email_unique_of(const char *email)
+{
+	return str_tolower(email, strlen(email), DEFAULT_COLLATION_OID);
+}
 
 /*
  * The user with the admin's email (case-insensitive, as Sentry looks
@@ -44,9 +78,11 @@ load_user(const CatalogTable *table, const char *email, ExistingUser *user)
 	Datum		args[1] = {CStringGetTextDatum(email)};
 	uint64		n;
 
-	n = spi_select(psprintf("SELECT id, username, password, is_superuser, is_staff, is_active"
+	n = spi_select(psprintf("SELECT id, username, password, is_superuser, is_staff, is_active,"
+							" email, %s"
 							" FROM %s WHERE pg_catalog.upper(email) = pg_catalog.upper($1)"
-							" ORDER BY id", table->qualified_name),
+							" ORDER BY id", column_or_null(table, "email_unique"),
+							table->qualified_name),
 				   1, argtypes, args);
 	if (n > 1)
 		ereport(ERROR,
@@ -62,6 +98,8 @@ load_user(const CatalogTable *table, const char *email, ExistingUser *user)
 	user->is_superuser = spi_get_bool(0, 4);
 	user->is_staff = spi_get_bool(0, 5);
 	user->is_active = spi_get_bool(0, 6);
+	user->email = spi_get_text(0, 7);
+	user->email_unique = spi_get_text(0, 8);
 	return true;
 }
 
@@ -89,15 +127,18 @@ bool_text(bool value)
 }
 
 /*
- * Create the admin or bring its row in line; returns its id.
+ * Create the admin or bring its row in line; returns its id, and its email
+ * as stored in *email.
  */
 static int64
-reconcile_user(ReconcileState *state, const CatalogTable *table)
+reconcile_user(ReconcileState *state, const CatalogTable *table, char **email)
 {
 	static const char *const columns[] = {"id", "username", "email", "password", "is_superuser",
-	"is_staff", "is_active"};
+	"is_staff", "is_active", "email_unique"};
 	const FixtureAdmin *admin = &state->fixture->admin;
 	const char *username = admin->username.value ? admin->username.value : admin->email.value;
+	char	   *email_unique;
+	bool		has_email_unique = catalog_find_column(table, "email_unique") != NULL;
 	RowBatch   *batch = row_batch_create(table, lengthof(columns), columns);
 	ExistingUser user;
 	char	   *password;
@@ -107,12 +148,14 @@ reconcile_user(ReconcileState *state, const CatalogTable *table)
 	{
 		int64		id = reconcile_new_ids(state, table, 1)[0];
 
+		*email = pstrdup(admin->email.value);
+		email_unique = email_unique_of(*email);
 		password = wanted_password(admin, NULL);
 		row_batch_add(batch, (const char *[]) {
 			int64_text(id), username, admin->email.value,
 			/* Django's unusable password when the fixture gives none */
 				password ? password : psprintf("!%s", random_hex_key()),
-				"true", "true", "true"
+				"true", "true", "true", email_unique
 		});
 		reconcile_insert(state, batch);
 		report_row(&state->report, REPORT_CREATE, "user", admin->email.value, id,
@@ -120,6 +163,8 @@ reconcile_user(ReconcileState *state, const CatalogTable *table)
 		return id;
 	}
 
+	*email = user.email;
+	email_unique = email_unique_of(user.email);
 	initStringInfo(&detail);
 	if (admin->username.value != NULL && strcmp(user.username, admin->username.value) != 0)
 		detail_change(&detail, "username", user.username, admin->username.value);
@@ -131,6 +176,9 @@ reconcile_user(ReconcileState *state, const CatalogTable *table)
 		detail_change(&detail, "is_staff", "false", "true");
 	if (!user.is_active)
 		detail_change(&detail, "is_active", "false", "true");
+	if (has_email_unique &&
+		(user.email_unique == NULL || strcmp(user.email_unique, email_unique) != 0))
+		detail_change(&detail, "email_unique", user.email_unique, email_unique);
 	password = wanted_password(admin, user.password);
 	if (password != NULL)
 		appendStringInfo(&detail, "%spassword changed", detail.len > 0 ? ", " : "");
@@ -139,12 +187,12 @@ reconcile_user(ReconcileState *state, const CatalogTable *table)
 		report_unchanged(&state->report);
 	else
 	{
-		RowBatch   *updates = row_batch_create(table, 5, (const char *[]) {
-			"id", "username", "is_superuser", "is_staff", "is_active"
+		RowBatch   *updates = row_batch_create(table, 6, (const char *[]) {
+			"id", "username", "is_superuser", "is_staff", "is_active", "email_unique"
 		});
 
 		row_batch_add(updates, (const char *[]) {
-			int64_text(user.id), username, "true", "true", "true"
+			int64_text(user.id), username, "true", "true", "true", email_unique
 		});
 		row_batch_update(updates);
 		if (password != NULL)
@@ -212,32 +260,39 @@ reconcile_user_emails(ReconcileState *state, int64 user_id)
 }
 
 /*
- * The admin as an owner of the organization with global access; returns
- * the membership id.
+ * The admin as an owner of the organization with global access (and, in
+ * current Sentry, the copy of the user's stored email and active flag that
+ * the user's outbox would write); returns the membership id, whose mapping
+ * row follows it.
  */
 static int64
-reconcile_membership(ReconcileState *state, int64 user_id)
+reconcile_membership(ReconcileState *state, int64 user_id, const char *stored_email)
 {
 	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_organizationmember");
 	const char *email = state->fixture->admin.email.value;
+	bool		has_user_email = catalog_find_column(table, "user_email") != NULL;
+	bool		has_user_is_active = catalog_find_column(table, "user_is_active") != NULL;
 	Oid			argtypes[2] = {INT8OID, INT8OID};
 	Datum		args[2] = {Int64GetDatum(state->organization_id), Int64GetDatum(user_id)};
 	uint64		n;
 	int64		id;
 
-	n = spi_select(psprintf("SELECT id, role, has_global_access FROM %s"
+	n = spi_select(psprintf("SELECT id, role, has_global_access, %s, %s FROM %s"
 							" WHERE organization_id = $1 AND user_id = $2 ORDER BY id",
+							column_or_null(table, "user_email"),
+							column_or_null(table, "user_is_active"),
 							table->qualified_name), 2, argtypes, args);
 	if (n == 0)
 	{
-		RowBatch   *batch = row_batch_create(table, 5, (const char *[]) {
-			"id", "organization_id", "user_id", "role", "has_global_access"
+		RowBatch   *batch = row_batch_create(table, 7, (const char *[]) {
+			"id", "organization_id", "user_id", "role", "has_global_access",
+				"user_email", "user_is_active"
 		});
 
 		id = reconcile_new_ids(state, table, 1)[0];
 		row_batch_add(batch, (const char *[]) {
 			int64_text(id), int64_text(state->organization_id), int64_text(user_id),
-				"owner", "true"
+				"owner", "true", stored_email, "true"
 		});
 		reconcile_insert(state, batch);
 		report_row(&state->report, REPORT_CREATE, "member", email, id, "role: owner");
@@ -246,6 +301,8 @@ reconcile_membership(ReconcileState *state, int64 user_id)
 	{
 		char	   *role = spi_get_text(0, 2);
 		bool		global = spi_get_bool(0, 3);
+		char	   *user_email = spi_get_text(0, 4);
+		bool		user_is_active = spi_get_bool(0, 5);
 		StringInfoData detail;
 
 		id = spi_get_int64(0, 1);
@@ -254,20 +311,79 @@ reconcile_membership(ReconcileState *state, int64 user_id)
 			detail_change(&detail, "role", role, "owner");
 		if (!global)
 			detail_change(&detail, "has_global_access", bool_text(global), "true");
+		if (has_user_email && (user_email == NULL || strcmp(user_email, stored_email) != 0))
+			detail_change(&detail, "user_email", user_email, stored_email);
+		if (has_user_is_active && !user_is_active)
+			detail_change(&detail, "user_is_active", "false", "true");
 		if (detail.len == 0)
 			report_unchanged(&state->report);
 		else
 		{
-			RowBatch   *batch = row_batch_create(table, 3, (const char *[]) {
-				"id", "role", "has_global_access"
+			RowBatch   *batch = row_batch_create(table, 5, (const char *[]) {
+				"id", "role", "has_global_access", "user_email", "user_is_active"
 			});
 
-			row_batch_add(batch, (const char *[]) {int64_text(id), "owner", "true"});
+			row_batch_add(batch, (const char *[]) {int64_text(id), "owner", "true", stored_email, "true"});
 			row_batch_update(batch);
 			report_row(&state->report, REPORT_UPDATE, "member", email, id, detail.data);
 		}
 	}
+	reconcile_companions(state, "sentry_organizationmember", &id, 1);
 	return id;
+}
+
+/*
+ * The id of the Super Admin user role, created as Sentry creates it when
+ * it is missing.
+ */
+static int64
+super_admin_role_id(ReconcileState *state, const CatalogTable *roles)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(SUPER_ADMIN_ROLE)};
+	RowBatch   *batch;
+	int64		id;
+
+	if (spi_select(psprintf("SELECT id FROM %s WHERE name = $1 ORDER BY id LIMIT 1",
+							roles->qualified_name), 1, argtypes, args) > 0)
+		return spi_get_int64(0, 1);
+
+	batch = row_batch_create(roles, 3, (const char *[]) {"id", "name", "permissions"});
+	id = reconcile_new_ids(state, roles, 1)[0];
+	row_batch_add(batch, (const char *[]) {int64_text(id), SUPER_ADMIN_ROLE, SUPER_ADMIN_PERMISSIONS});
+	reconcile_insert(state, batch);
+	return id;
+}
+
+/*
+ * The admin holds the Super Admin user role where Sentry has user roles.
+ */
+static void
+reconcile_user_roles(ReconcileState *state, int64 user_id)
+{
+	const CatalogTable *roles = catalog_find_table(state->catalog, "sentry_userrole");
+	const CatalogTable *holders = catalog_find_table(state->catalog, "sentry_userrole_users");
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		args[2];
+	RowBatch   *batch;
+	int64		role_id;
+
+	if (roles == NULL || holders == NULL)
+		return;
+
+	role_id = super_admin_role_id(state, roles);
+	args[0] = Int64GetDatum(role_id);
+	args[1] = Int64GetDatum(user_id);
+	if (spi_select(psprintf("SELECT 1 FROM %s WHERE role_id = $1 AND user_id = $2",
+							holders->qualified_name), 2, argtypes, args) > 0)
+		return;
+
+	batch = row_batch_create(holders, 3, (const char *[]) {"id", "role_id", "user_id"});
+	row_batch_add(batch, (const char *[]) {
+		int64_text(reconcile_new_ids(state, holders, 1)[0]), int64_text(role_id),
+			int64_text(user_id)
+	});
+	reconcile_insert(state, batch);
 }
 
 /*
@@ -354,10 +470,12 @@ void
 reconcile_admin(ReconcileState *state)
 {
 	const CatalogTable *users = catalog_require_table(state->catalog, "auth_user");
-	int64		user_id = reconcile_user(state, users);
+	char	   *stored_email;
+	int64		user_id = reconcile_user(state, users, &stored_email);
 	int64		member_id;
 
 	reconcile_user_emails(state, user_id);
-	member_id = reconcile_membership(state, user_id);
+	reconcile_user_roles(state, user_id);
+	member_id = reconcile_membership(state, user_id, stored_email);
 	reconcile_team_memberships(state, member_id);
 }

@@ -12,6 +12,7 @@
  *	  the fixture's public and secret key;
  *	- else a key is created, with a random secret when the DSN has none.
  * Secrets appear in report details as their first four characters only.
+ * Every key of a fixture project then has its mapping row (companions.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -224,6 +225,8 @@ reconcile_project_keys(ReconcileState *state)
 	KeyIndex	index;
 	int			nnew = 0;
 	int64	   *new_ids;
+	int64	   *key_ids = palloc(Max(fixture->nprojects, 1) * sizeof(int64));
+	int			nkey_ids = 0;
 	int			i;
 
 	keys = load_keys(state, table, &nkeys);
@@ -262,8 +265,10 @@ reconcile_project_keys(ReconcileState *state)
 		if (chosen[i] != NULL)
 		{
 			update_key(state, updates, fp, chosen[i]);
+			key_ids[nkey_ids++] = chosen[i]->id;
 			continue;
 		}
+		key_ids[nkey_ids++] = new_ids[nnew];
 		/* a generated secret is reported as such: a plan cannot know it */
 		secret = dsn->secret_key[0] != '\0' ? pstrdup(dsn->secret_key) : random_hex_key();
 		row_batch_add(inserts, (const char *[]) {
@@ -279,4 +284,5 @@ reconcile_project_keys(ReconcileState *state)
 
 	row_batch_update(updates);
 	reconcile_insert(state, inserts);
+	reconcile_companions(state, "sentry_projectkey", key_ids, nkey_ids);
 }

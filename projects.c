@@ -16,6 +16,12 @@
  * project gets what Sentry gives a new project (default alert rule, saved
  * searches or project options, by generation).
  *
+ * A deleted project takes along what refers to it through the catalog's
+ * foreign keys (cascade.c), and what refers to it through the columns
+ * Sentry declares without a constraint (unconstrained_refs): Sentry's own
+ * deletion reaches those in Python, so they would otherwise point at
+ * nothing.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -25,7 +31,6 @@
 
 #include "cascade.h"
 #include "reconcile_int.h"
-#include "slug.h"
 #include "spiutil.h"
 
 /* A project as it is */
@@ -93,6 +98,57 @@ static const NewProjectRow new_project_rows[] = {
 			"\"actions\":[{\"id\":\"sentry.mail.actions.NotifyEmailAction\","
 			"\"targetType\":\"IssueOwners\",\"targetIdentifier\":null,"
 		"\"fallthroughType\":\"ActiveMembers\"}]}", "0"}},
+};
+
+/*
+ * References to a project that Sentry declares without a foreign-key
+ * constraint (a plain integer column in Sentry 9, db_constraint=False or a
+ * cross-silo id in current Sentry), so the catalog does not show them:
+ * rows of table whose column holds the project's id, or, with via, the id
+ * of a via row whose via_column holds it (a deleted project's keys take
+ * their mapping rows with them).  Rows the project owns are deleted; a
+ * reference from a row that belongs to something else (a release or an
+ * environment of the organization) is set to NULL, as cascade.c does for
+ * nullable foreign keys.  Entries whose table or column a schema lacks
+ * are skipped.
+ */
+typedef struct UnconstrainedRef
+{
+	const char *table;
+	const char *column;
+	bool		set_null;
+	const char *via;
+	const char *via_column;
+} UnconstrainedRef;
+
+static const UnconstrainedRef unconstrained_refs[] = {
+	/* the project's own data */
+	{"sentry_projectbookmark", "project_id", false, NULL, NULL},
+	{"sentry_message", "project_id", false, NULL, NULL},
+	{"sentry_eventmapping", "project_id", false, NULL, NULL},
+	{"sentry_eventtag", "project_id", false, NULL, NULL},
+	{"sentry_eventuser", "project_id", false, NULL, NULL},
+	{"sentry_filterkey", "project_id", false, NULL, NULL},
+	{"sentry_filtervalue", "project_id", false, NULL, NULL},
+	{"sentry_grouplink", "project_id", false, NULL, NULL},
+	{"sentry_grouprelease", "project_id", false, NULL, NULL},
+	{"sentry_grouptagkey", "project_id", false, NULL, NULL},
+	{"sentry_messagefiltervalue", "project_id", false, NULL, NULL},
+	{"sentry_projectplatform", "project_id", false, NULL, NULL},
+	{"sentry_servicehook", "project_id", false, NULL, NULL},
+	{"tagstore_eventtag", "project_id", false, NULL, NULL},
+	{"tagstore_grouptagkey", "project_id", false, NULL, NULL},
+	{"tagstore_grouptagvalue", "project_id", false, NULL, NULL},
+	{"tagstore_tagkey", "project_id", false, NULL, NULL},
+	{"tagstore_tagvalue", "project_id", false, NULL, NULL},
+	{"sentry_projectkeymapping", "project_key_id", false, "sentry_projectkey", "project_id"},
+	/* legacy project columns of the organization's rows */
+	{"sentry_release", "project_id", true, NULL, NULL},
+	{"sentry_releasecommit", "project_id", true, NULL, NULL},
+	{"sentry_releasefile", "project_id", true, NULL, NULL},
+	{"sentry_environment", "project_id", true, NULL, NULL},
+	{"sentry_environmentrelease", "project_id", true, NULL, NULL},
+	{"sentry_organizationonboardingtask", "project_id", true, NULL, NULL},
 };
 
 /* qsort/bsearch: projects by id */
@@ -215,6 +271,80 @@ load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *in
 }
 
 /*
+ * The statement that clears one unconstrained reference to the projects
+ * in $1, returning the project id of each row it touched; NULL when the
+ * schema lacks its table or column.
+ */
+static char *
+unconstrained_ref_sql(ReconcileState *state, const UnconstrainedRef *ref)
+{
+	const CatalogTable *table = catalog_find_table(state->catalog, ref->table);
+	const CatalogTable *via = ref->via ? catalog_find_table(state->catalog, ref->via) : NULL;
+	const char *column = quote_identifier(ref->column);
+
+	if (table == NULL || catalog_find_column(table, ref->column) == NULL ||
+		(ref->via != NULL && (via == NULL || catalog_find_column(via, ref->via_column) == NULL)))
+		return NULL;
+	if (via != NULL)
+		return psprintf("DELETE FROM %s AS t USING %s AS v WHERE t.%s = v.id"
+						" AND v.%s = ANY ($1) RETURNING v.%s",
+						table->qualified_name, via->qualified_name, column,
+						quote_identifier(ref->via_column), quote_identifier(ref->via_column));
+	if (ref->set_null)
+		return psprintf("WITH o AS (SELECT id, %s AS project_id FROM %s WHERE %s = ANY ($1) FOR UPDATE)"
+						" UPDATE %s AS t SET %s = NULL FROM o WHERE t.id = o.id RETURNING o.project_id",
+						column, table->qualified_name, column, table->qualified_name, column);
+	return psprintf("DELETE FROM %s WHERE %s = ANY ($1) RETURNING %s",
+					table->qualified_name, column, column);
+}
+
+/*
+ * Clear one unconstrained reference to the doomed projects, in one
+ * statement, and count the rows against their project.
+ */
+static void
+clear_unconstrained_ref(ReconcileState *state, const UnconstrainedRef *ref,
+						const int64 *ids, int nids, CascadeCount *counts)
+{
+	char	   *sql = unconstrained_ref_sql(state, ref);
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1];
+	bool	   *reached;
+	int			ret;
+	uint64		i;
+	int			k;
+
+	if (sql == NULL)
+		return;
+	args[0] = int8_array_datum(ids, nids);
+	ret = SPI_execute_with_args(sql, 1, argtypes, args, NULL, false, 0);
+	if (ret != (ref->set_null ? SPI_OK_UPDATE_RETURNING : SPI_OK_DELETE_RETURNING))
+		elog(ERROR, "clearing %s.%s failed: %s", ref->table, ref->column,
+			 SPI_result_code_string(ret));
+
+	reached = palloc0(nids * sizeof(bool));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		int64		project_id = spi_get_int64(i, 1);
+
+		for (k = 0; k < nids; k++)
+		{
+			if (ids[k] != project_id)
+				continue;
+			if (ref->set_null)
+				counts[k].nulled_refs++;
+			else
+			{
+				counts[k].dependent_rows++;
+				if (!reached[k])
+					counts[k].dependent_tables++;
+				reached[k] = true;
+			}
+		}
+	}
+}
+
+/*
  * Rule 1's deletes: the projects, with what depends on them, one report
  * row each saying how much went with it.
  */
@@ -224,6 +354,7 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 {
 	int64	   *ids;
 	CascadeCount *counts;
+	CascadeCount *unconstrained;
 	int			i;
 
 	if (ndoomed == 0)
@@ -231,9 +362,13 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 
 	ids = palloc(ndoomed * sizeof(int64));
 	counts = palloc0(ndoomed * sizeof(CascadeCount));
+	unconstrained = palloc0(ndoomed * sizeof(CascadeCount));
 	for (i = 0; i < ndoomed; i++)
 		ids[i] = doomed[i]->id;
 
+	/* first, while the rows they go through still exist */
+	for (i = 0; i < (int) lengthof(unconstrained_refs); i++)
+		clear_unconstrained_ref(state, &unconstrained_refs[i], ids, ndoomed, unconstrained);
 	cascade_delete(state->catalog->schema, "sentry_project", ids, ndoomed, counts);
 
 	for (i = 0; i < ndoomed; i++)
@@ -241,8 +376,10 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 				   psprintf("replaced by project id %s; " INT64_FORMAT
 							" dependent rows in %d tables deleted, " INT64_FORMAT
 							" references set to NULL",
-							wanted_ids[i], counts[i].dependent_rows,
-							counts[i].dependent_tables, counts[i].nulled_refs));
+							wanted_ids[i],
+							counts[i].dependent_rows + unconstrained[i].dependent_rows,
+							counts[i].dependent_tables + unconstrained[i].dependent_tables,
+							counts[i].nulled_refs + unconstrained[i].nulled_refs));
 }
 
 /*
@@ -311,7 +448,7 @@ reconcile_project_rows(ReconcileState *state, const CatalogTable *table)
 		ExistingProject *by_id = find_project_by_id(&index, fp->parsed.project_id);
 		ExistingProject *by_name = find_project_by_name(&index, fp->name.value);
 		char	   *id = int64_text(fp->parsed.project_id);
-		char	   *slug = sentry_slugify(fp->name.value, SENTRY_SLUG_MAX_LENGTH);
+		char	   *slug = reconcile_slug(state, fp->name.value);
 		const char *row[5] = {id, fp->name.value, slug, fp->platform.value, organization_id};
 
 		if (by_id != NULL && by_name != NULL && by_id != by_name)

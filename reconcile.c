@@ -59,6 +59,22 @@ random_hex_key(void)
 }
 
 /*
+ * Sentry's slug for a name: Django's slugify cut to the slug length; current
+ * Sentry's slugify_instance() also strips a '-' the cut left at the end.
+ */
+char *
+reconcile_slug(const ReconcileState *state, const char *name)
+{
+	char	   *slug = sentry_slugify(name, SENTRY_SLUG_MAX_LENGTH);
+	size_t		len = strlen(slug);
+
+	if (catalog_generation_traits(state->catalog->generation)->slug_strips_cut_dashes)
+		while (len > 0 && slug[len - 1] == '-')
+			slug[--len] = '\0';
+	return slug;
+}
+
+/*
  * Append "field: old -> new" (", "-separated) to a report detail.
  */
 void
@@ -129,7 +145,7 @@ reconcile_organization(ReconcileState *state)
 	{
 		static const char *const columns[] = {"id", "name", "slug"};
 		RowBatch   *batch = row_batch_create(table, lengthof(columns), columns);
-		char	   *slug = sentry_slugify(wanted, SENTRY_SLUG_MAX_LENGTH);
+		char	   *slug = reconcile_slug(state, wanted);
 
 		state->organization_id = reconcile_new_ids(state, table, 1)[0];
 		row_batch_add(batch, (const char *[]) {
@@ -139,6 +155,7 @@ reconcile_organization(ReconcileState *state)
 		report_row(&state->report, REPORT_CREATE, "organization", wanted,
 				   state->organization_id, psprintf("slug: %s", slug));
 	}
+	reconcile_companions(state, "sentry_organization", &state->organization_id, 1);
 }
 
 /* A team of the organization as it is */
@@ -275,7 +292,7 @@ reconcile_teams(ReconcileState *state)
 	for (i = 0; i < fixture->nteams; i++)
 	{
 		const char *name = fixture->teams[i].name.value;
-		char	   *slug = sentry_slugify(name, SENTRY_SLUG_MAX_LENGTH);
+		char	   *slug = reconcile_slug(state, name);
 		ExistingTeam *team = find_team_by_name(teams, nteams, name);
 
 		if (team == NULL)

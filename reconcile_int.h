@@ -41,6 +41,7 @@ typedef struct ReconcileState
 	ProjectOutcome *projects;	/* per fixture project */
 
 	List	   *inserted_tables;	/* CatalogTable *, for the sequence fix */
+	char	   *region_name;	/* of mapping rows, read once (companions.c) */
 } ReconcileState;
 
 /* projects.c */
@@ -48,6 +49,10 @@ extern void reconcile_projects(ReconcileState *state);
 
 /* projectkeys.c */
 extern void reconcile_project_keys(ReconcileState *state);
+
+/* companions.c: mapping rows of the source table's rows ids */
+extern void reconcile_companions(ReconcileState *state, const char *source_name,
+								 const int64 *ids, int nids);
 
 /* admin.c */
 extern void reconcile_admin(ReconcileState *state);
@@ -61,6 +66,9 @@ extern void reconcile_insert(ReconcileState *state, RowBatch *batch);
 /* reconcile.c: append "field: old -> new" to a detail */
 extern void detail_change(StringInfo detail, const char *field,
 						  const char *old_value, const char *new_value);
+
+/* reconcile.c: the slug this generation's Sentry gives a name */
+extern char *reconcile_slug(const ReconcileState *state, const char *name);
 
 /* reconcile.c: 32 lowercase hex characters from pg_strong_random() */
 extern char *random_hex_key(void);

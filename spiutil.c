@@ -17,16 +17,34 @@
 #include "spiutil.h"
 
 /*
+ * Run a query that must return rows, and return how many.
+ */
+static uint64
+run_select(const char *sql, int nargs, Oid *argtypes, Datum *args, bool read_only)
+{
+	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, read_only, 0);
+
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "query failed: %s: %s", SPI_result_code_string(ret), sql);
+	return SPI_processed;
+}
+
+/*
  * Run a read-only query and return the number of rows.
  */
 uint64
 spi_select(const char *sql, int nargs, Oid *argtypes, Datum *args)
 {
-	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, true, 0);
+	return run_select(sql, nargs, argtypes, args, true);
+}
 
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "query failed: %s: %s", SPI_result_code_string(ret), sql);
-	return SPI_processed;
+/*
+ * The same, on a fresh command id: it sees the rows this call wrote.
+ */
+uint64
+spi_select_current(const char *sql, int nargs, Oid *argtypes, Datum *args)
+{
+	return run_select(sql, nargs, argtypes, args, false);
 }
 
 /* The datum at row, col of the last result */

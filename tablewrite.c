@@ -202,7 +202,7 @@ row_batch_insert(RowBatch *batch)
 
 		if (column->has_default || batch_has_column(batch, column->name))
 			continue;
-		expression = sentry_column_default(table->name, column->name);
+		expression = sentry_column_default(table->generation, table->name, column->name);
 		if (expression == NULL)
 		{
 			if (!column->not_null)
