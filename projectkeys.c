@@ -18,6 +18,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "utils/builtins.h"
 
 #include "reconcile_int.h"
@@ -80,6 +81,7 @@ load_keys(ReconcileState *state, const CatalogTable *table, int *nkeys)
 		keys[i].status = spi_get_int64(i, 5);
 		keys[i].claimed = false;
 	}
+	SPI_freetuptable(SPI_tuptable);
 	*nkeys = (int) nrows;
 	return keys;
 }

@@ -21,7 +21,9 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "cascade.h"
 #include "reconcile_int.h"
@@ -196,6 +198,7 @@ load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *in
 		p->organization_id = spi_get_int64(i, 5);
 		p->claimed_by_id = false;
 	}
+	SPI_freetuptable(SPI_tuptable);
 	qsort(index->by_id, n, sizeof(ExistingProject), project_id_cmp);
 
 	for (j = 0; j < fixture->nprojects; j++)
@@ -290,9 +293,10 @@ skip_project(ReconcileState *state, const FixtureProject *fp,
  * inserts, each as one statement.
  */
 static void
-reconcile_project_rows(ReconcileState *state, const CatalogTable *table)
+reconcile_project_rows(ReconcileState *state)
 {
 	static const char *const columns[] = {"id", "name", "slug", "platform", "organization_id"};
+	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_project");
 	Fixture    *fixture = state->fixture;
 	RowBatch   *inserts = row_batch_create(table, lengthof(columns), columns);
 	RowBatch   *updates = row_batch_create(table, lengthof(columns), columns);
@@ -409,6 +413,7 @@ load_project_teams(ReconcileState *state, const CatalogTable *table, int *nlinks
 		links[i].team_id = spi_get_int64(i, 3);
 		links[i].team_name = spi_get_text(i, 4);
 	}
+	SPI_freetuptable(SPI_tuptable);
 	qsort(links, n, sizeof(ExistingProjectTeam), projectteam_cmp);
 	*nlinks = (int) n;
 	return links;
@@ -569,6 +574,10 @@ insert_new_project_group(ReconcileState *state, const NewProjectRow *group, int 
 static void
 add_new_project_rows(ReconcileState *state)
 {
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+												  "sentry_fixtures new project rows",
+												  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext oldcontext = MemoryContextSwitchTo(scratch);
 	int			first = 0;
 
 	while (first < (int) lengthof(new_project_rows))
@@ -582,8 +591,11 @@ add_new_project_rows(ReconcileState *state)
 			end++;
 		if (group->generation == state->catalog->generation)
 			insert_new_project_group(state, group, end - first);
+		MemoryContextReset(scratch);
 		first = end;
 	}
+	MemoryContextSwitchTo(oldcontext);
+	MemoryContextDelete(scratch);
 }
 
 /*
@@ -592,10 +604,10 @@ add_new_project_rows(ReconcileState *state)
 void
 reconcile_projects(ReconcileState *state)
 {
-	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_project");
-
-	state->projects = palloc0(Max(state->fixture->nprojects, 1) * sizeof(ProjectOutcome));
-	reconcile_project_rows(state, table);
-	reconcile_project_teams(state);
-	add_new_project_rows(state);
+	state->projects = MemoryContextAllocZero(state->context,
+											 Max(state->fixture->nprojects, 1) *
+											 sizeof(ProjectOutcome));
+	reconcile_step(state, reconcile_project_rows);
+	reconcile_step(state, reconcile_project_teams);
+	reconcile_step(state, add_new_project_rows);
 }

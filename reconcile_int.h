@@ -35,6 +35,7 @@ typedef struct ReconcileState
 	SentryCatalog *catalog;
 	Report		report;
 	bool		dry_run;
+	MemoryContext context;		/* for what outlives a step */
 
 	int64		organization_id;
 	int64	   *team_ids;		/* per fixture team */
@@ -42,6 +43,10 @@ typedef struct ReconcileState
 
 	List	   *inserted_tables;	/* CatalogTable *, for the sequence fix */
 } ReconcileState;
+
+/* reconcile.c: run a step in a scratch memory context deleted after it */
+typedef void (*ReconcileStep) (ReconcileState *state);
+extern void reconcile_step(ReconcileState *state, ReconcileStep step);
 
 /* projects.c */
 extern void reconcile_projects(ReconcileState *state);
