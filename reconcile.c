@@ -61,12 +61,25 @@ random_hex_key(void)
 }
 
 /*
+ * An empty report detail that allocates nothing until a change is added:
+ * most objects are unchanged, and a StringInfo each would be 10 MB of
+ * garbage at 10,000 projects.
+ */
+void
+detail_init(StringInfo detail)
+{
+	memset(detail, 0, sizeof(StringInfoData));
+}
+
+/*
  * Append "field: old -> new" (", "-separated) to a report detail.
  */
 void
 detail_change(StringInfo detail, const char *field,
 			  const char *old_value, const char *new_value)
 {
+	if (detail->data == NULL)
+		initStringInfo(detail);
 	appendStringInfo(detail, "%s%s: %s -> %s", detail->len > 0 ? ", " : "",
 					 field, old_value ? old_value : "(none)",
 					 new_value ? new_value : "(none)");

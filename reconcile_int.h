@@ -63,6 +63,9 @@ extern int64 *reconcile_new_ids(ReconcileState *state, const CatalogTable *table
 /* reconcile.c: insert a batch and remember the table for the sequence fix */
 extern void reconcile_insert(ReconcileState *state, RowBatch *batch);
 
+/* reconcile.c: an empty detail, allocated by its first change */
+extern void detail_init(StringInfo detail);
+
 /* reconcile.c: append "field: old -> new" to a detail */
 extern void detail_change(StringInfo detail, const char *field,
 						  const char *old_value, const char *new_value);

@@ -10,6 +10,11 @@
  * types on the server.  Values are never pasted into SQL text; table and
  * column names come from the catalog and are quoted.
  *
+ * Arrays of ids or names are matched with IN (SELECT unnest($n)), here and
+ * in the reconciler's reads, never with = ANY ($n): for = ANY over a
+ * 10,000-element array the planner estimates the selectivity of each
+ * element, which took 150 ms for one statement, longer than running it.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -277,7 +282,7 @@ row_batch_update(RowBatch *batch)
 }
 
 /*
- * DELETE FROM t WHERE id = ANY($1).
+ * DELETE FROM t WHERE id IN (SELECT unnest($1)).
  */
 void
 table_delete_ids(const CatalogTable *table, const int64 *ids, int nids)
@@ -289,7 +294,8 @@ table_delete_ids(const CatalogTable *table, const int64 *ids, int nids)
 
 	if (nids == 0)
 		return;
-	sql = psprintf("DELETE FROM %s WHERE id = ANY ($1)", table->qualified_name);
+	sql = psprintf("DELETE FROM %s WHERE id IN (SELECT pg_catalog.unnest($1))",
+				   table->qualified_name);
 	args[0] = int8_array_datum(ids, nids);
 	ret = execute_in_caller_context(sql, 1, argtypes, args, NULL, false, 0);
 	if (ret != SPI_OK_DELETE)
