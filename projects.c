@@ -274,25 +274,6 @@ project_changes(ReconcileState *state, const FixtureProject *fp,
 }
 
 /*
- * The slug of a project name.  sentry_slugify() goes through a Unicode
- * decomposition and a StringInfo, some 1.5 kB per call: that garbage stays
- * in scratch, reset for each name, so 10,000 projects do not leave 15 MB
- * of it (and its page faults) behind.
- */
-static char *
-project_slug(MemoryContext scratch, const char *name)
-{
-	MemoryContext oldcontext;
-	char	   *slug;
-
-	MemoryContextReset(scratch);
-	oldcontext = MemoryContextSwitchTo(scratch);
-	slug = sentry_slugify(name, SENTRY_SLUG_MAX_LENGTH);
-	MemoryContextSwitchTo(oldcontext);
-	return pstrdup(slug);
-}
-
-/*
  * Rule 5: both the id and the name exist, as different projects.
  */
 static void
@@ -324,9 +305,6 @@ reconcile_project_rows(ReconcileState *state)
 	ExistingProject **doomed = palloc(Max(fixture->nprojects, 1) * sizeof(ExistingProject *));
 	const char **doomed_for = palloc(Max(fixture->nprojects, 1) * sizeof(char *));
 	char	   *organization_id = int64_text(state->organization_id);
-	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
-												  "sentry_fixtures project slug",
-												  ALLOCSET_SMALL_SIZES);
 	ProjectIndex index;
 	int			ndoomed = 0;
 	int			i;
@@ -339,7 +317,7 @@ reconcile_project_rows(ReconcileState *state)
 		ExistingProject *by_id = find_project_by_id(&index, fp->parsed.project_id);
 		ExistingProject *by_name = find_project_by_name(&index, fp->name.value);
 		char	   *id = int64_text(fp->parsed.project_id);
-		char	   *slug = project_slug(scratch, fp->name.value);
+		char	   *slug = sentry_slugify(fp->name.value, SENTRY_SLUG_MAX_LENGTH);
 		const char *row[5] = {id, fp->name.value, slug, fp->platform.value, organization_id};
 
 		if (by_id != NULL && by_name != NULL && by_id != by_name)
@@ -377,8 +355,6 @@ reconcile_project_rows(ReconcileState *state)
 			}
 		}
 	}
-
-	MemoryContextDelete(scratch);
 
 	delete_projects(state, doomed, doomed_for, ndoomed);
 	row_batch_update(updates);

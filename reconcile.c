@@ -116,8 +116,8 @@ reconcile_insert(ReconcileState *state, RowBatch *batch)
 /*
  * Run one step of the apply in a scratch memory context, deleted after
  * it: the rows, arrays and report details a step builds are dead once
- * written, and kept until the end they would cost hundreds of megabytes
- * at 10,000 projects.  What later steps read lives in state->context.
+ * written, and kept until the end they came to over 100 MB at 10,000
+ * projects.  What later steps read lives in state->context.
  */
 void
 reconcile_step(ReconcileState *state, ReconcileStep step)
