@@ -152,7 +152,7 @@ sync_companion(ReconcileState *state, const CompanionSpec *spec,
 	}
 
 	/* one row per source id: its first mapping row, if any */
-	nrows = spi_select_current(psprintf("SELECT DISTINCT ON (s.id) s.id, c.id%s%s FROM %s AS s"
+	nrows = spi_select(psprintf("SELECT DISTINCT ON (s.id) s.id, c.id%s%s FROM %s AS s"
 										" LEFT JOIN %s AS c ON c.%s = s.id"
 										" WHERE s.id = ANY ($1) ORDER BY s.id, c.id",
 										wanted.data, current.data, source->qualified_name,

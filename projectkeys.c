@@ -19,6 +19,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "utils/builtins.h"
 
 #include "reconcile_int.h"
@@ -39,7 +40,7 @@ typedef struct ExistingKey
 #define KEY_STATUS_ACTIVE 0
 
 /*
- * Read, in one statement and by id, the keys with a fixture public key and
+ * Read, in one statement, the keys with a fixture public key and
  * the keys of the projects the fixture manages.
  */
 static ExistingKey *
@@ -68,8 +69,9 @@ load_keys(ReconcileState *state, const CatalogTable *table, int *nkeys)
 	args[1] = int8_array_datum(project_ids, n);
 
 	nrows = spi_select(psprintf("SELECT id, project_id, public_key, secret_key, status FROM %s"
-								" WHERE public_key = ANY ($1) OR project_id = ANY ($2)"
-								" ORDER BY id", table->qualified_name),
+								" WHERE public_key IN (SELECT pg_catalog.unnest($1))"
+								" OR project_id IN (SELECT pg_catalog.unnest($2))",
+								table->qualified_name),
 					   2, argtypes, args);
 	keys = palloc(Max(nrows, 1) * sizeof(ExistingKey));
 	for (i = 0; i < nrows; i++)
@@ -81,6 +83,7 @@ load_keys(ReconcileState *state, const CatalogTable *table, int *nkeys)
 		keys[i].status = spi_get_int64(i, 5);
 		keys[i].claimed = false;
 	}
+	SPI_freetuptable(SPI_tuptable);
 	*nkeys = (int) nrows;
 	return keys;
 }
@@ -184,7 +187,7 @@ update_key(ReconcileState *state, RowBatch *updates, const FixtureProject *fp,
 	const char *secret = dsn->secret_key[0] != '\0' ? dsn->secret_key : key->secret_key;
 	StringInfoData detail;
 
-	initStringInfo(&detail);
+	detail_init(&detail);
 	if (key->public_key == NULL || strcmp(key->public_key, dsn->public_key) != 0)
 		detail_change(&detail, "public_key", key->public_key, dsn->public_key);
 	if (key->project_id != dsn->project_id)

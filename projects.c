@@ -27,7 +27,9 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "cascade.h"
 #include "reconcile_int.h"
@@ -212,7 +214,8 @@ find_project_by_name(const ProjectIndex *index, const char *name)
 
 /*
  * Read, in one statement, every project the fixture names by id and every
- * project of the organization it names by name.
+ * project of the organization it names by name (arrays through unnest,
+ * see tablewrite.c).
  */
 static void
 load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *index)
@@ -236,7 +239,8 @@ load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *in
 	args[2] = text_array_datum(names, fixture->nprojects);
 
 	n = spi_select(psprintf("SELECT id, name, slug, platform, organization_id FROM %s"
-							" WHERE id = ANY ($1) OR (organization_id = $2 AND name = ANY ($3))",
+							" WHERE id IN (SELECT pg_catalog.unnest($1)) OR (organization_id = $2"
+							" AND name IN (SELECT pg_catalog.unnest($3)))",
 							table->qualified_name), 3, argtypes, args);
 
 	index->by_id = palloc(Max(n, 1) * sizeof(ExistingProject));
@@ -252,6 +256,7 @@ load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *in
 		p->organization_id = spi_get_int64(i, 5);
 		p->claimed_by_id = false;
 	}
+	SPI_freetuptable(SPI_tuptable);
 	qsort(index->by_id, n, sizeof(ExistingProject), project_id_cmp);
 
 	for (j = 0; j < fixture->nprojects; j++)
@@ -391,7 +396,7 @@ project_changes(ReconcileState *state, const FixtureProject *fp,
 {
 	StringInfoData detail;
 
-	initStringInfo(&detail);
+	detail_init(&detail);
 	if (strcmp(p->name, fp->name.value) != 0)
 		detail_change(&detail, "name", p->name, fp->name.value);
 	if (p->slug == NULL || strcmp(p->slug, slug) != 0)
@@ -427,9 +432,10 @@ skip_project(ReconcileState *state, const FixtureProject *fp,
  * inserts, each as one statement.
  */
 static void
-reconcile_project_rows(ReconcileState *state, const CatalogTable *table)
+reconcile_project_rows(ReconcileState *state)
 {
 	static const char *const columns[] = {"id", "name", "slug", "platform", "organization_id"};
+	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_project");
 	Fixture    *fixture = state->fixture;
 	RowBatch   *inserts = row_batch_create(table, lengthof(columns), columns);
 	RowBatch   *updates = row_batch_create(table, lengthof(columns), columns);
@@ -535,7 +541,7 @@ load_project_teams(ReconcileState *state, const CatalogTable *table, int *nlinks
 
 	n = spi_select(psprintf("SELECT pt.id, pt.project_id, pt.team_id, t.name FROM %s AS pt"
 							" LEFT JOIN %s AS t ON t.id = pt.team_id"
-							" WHERE pt.project_id = ANY ($1)",
+							" WHERE pt.project_id IN (SELECT pg_catalog.unnest($1))",
 							table->qualified_name, teams->qualified_name),
 				   1, argtypes, args);
 	links = palloc(Max(n, 1) * sizeof(ExistingProjectTeam));
@@ -546,6 +552,7 @@ load_project_teams(ReconcileState *state, const CatalogTable *table, int *nlinks
 		links[i].team_id = spi_get_int64(i, 3);
 		links[i].team_name = spi_get_text(i, 4);
 	}
+	SPI_freetuptable(SPI_tuptable);
 	qsort(links, n, sizeof(ExistingProjectTeam), projectteam_cmp);
 	*nlinks = (int) n;
 	return links;
@@ -706,6 +713,10 @@ insert_new_project_group(ReconcileState *state, const NewProjectRow *group, int 
 static void
 add_new_project_rows(ReconcileState *state)
 {
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+												  "sentry_fixtures new project rows",
+												  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext oldcontext = MemoryContextSwitchTo(scratch);
 	int			first = 0;
 
 	while (first < (int) lengthof(new_project_rows))
@@ -719,8 +730,11 @@ add_new_project_rows(ReconcileState *state)
 			end++;
 		if (group->generation == state->catalog->generation)
 			insert_new_project_group(state, group, end - first);
+		MemoryContextReset(scratch);
 		first = end;
 	}
+	MemoryContextSwitchTo(oldcontext);
+	MemoryContextDelete(scratch);
 }
 
 /*
@@ -729,10 +743,10 @@ add_new_project_rows(ReconcileState *state)
 void
 reconcile_projects(ReconcileState *state)
 {
-	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_project");
-
-	state->projects = palloc0(Max(state->fixture->nprojects, 1) * sizeof(ProjectOutcome));
-	reconcile_project_rows(state, table);
-	reconcile_project_teams(state);
-	add_new_project_rows(state);
+	state->projects = MemoryContextAllocZero(state->context,
+											 Max(state->fixture->nprojects, 1) *
+											 sizeof(ProjectOutcome));
+	reconcile_step(state, reconcile_project_rows);
+	reconcile_step(state, reconcile_project_teams);
+	reconcile_step(state, add_new_project_rows);
 }

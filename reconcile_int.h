@@ -35,6 +35,7 @@ typedef struct ReconcileState
 	SentryCatalog *catalog;
 	Report		report;
 	bool		dry_run;
+	MemoryContext context;		/* for what outlives a step */
 
 	int64		organization_id;
 	int64	   *team_ids;		/* per fixture team */
@@ -43,6 +44,10 @@ typedef struct ReconcileState
 	List	   *inserted_tables;	/* CatalogTable *, for the sequence fix */
 	char	   *region_name;	/* of mapping rows, read once (companions.c) */
 } ReconcileState;
+
+/* reconcile.c: run a step in a scratch memory context deleted after it */
+typedef void (*ReconcileStep) (ReconcileState *state);
+extern void reconcile_step(ReconcileState *state, ReconcileStep step);
 
 /* projects.c */
 extern void reconcile_projects(ReconcileState *state);
@@ -62,6 +67,9 @@ extern int64 *reconcile_new_ids(ReconcileState *state, const CatalogTable *table
 
 /* reconcile.c: insert a batch and remember the table for the sequence fix */
 extern void reconcile_insert(ReconcileState *state, RowBatch *batch);
+
+/* reconcile.c: an empty detail, allocated by its first change */
+extern void detail_init(StringInfo detail);
 
 /* reconcile.c: append "field: old -> new" to a detail */
 extern void detail_change(StringInfo detail, const char *field,

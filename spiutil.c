@@ -17,34 +17,24 @@
 #include "spiutil.h"
 
 /*
- * Run a query that must return rows, and return how many.
- */
-static uint64
-run_select(const char *sql, int nargs, Oid *argtypes, Datum *args, bool read_only)
-{
-	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, read_only, 0);
-
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "query failed: %s: %s", SPI_result_code_string(ret), sql);
-	return SPI_processed;
-}
-
-/*
- * Run a read-only query and return the number of rows.
+ * Run a query that reads and return the number of rows.  Not read_only to
+ * SPI: that would reuse the calling statement's snapshot, which does not
+ * see what this apply has already written (a key deleted with its
+ * project would still be found).  SPI returns in its procedure memory
+ * context; going back to the caller's lets the reconciler free what each
+ * step allocates.
  */
 uint64
 spi_select(const char *sql, int nargs, Oid *argtypes, Datum *args)
 {
-	return run_select(sql, nargs, argtypes, args, true);
-}
+	MemoryContext caller = CurrentMemoryContext;
+	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, false, 0);
 
-/*
- * The same, on a fresh command id: it sees the rows this call wrote.
- */
-uint64
-spi_select_current(const char *sql, int nargs, Oid *argtypes, Datum *args)
-{
-	return run_select(sql, nargs, argtypes, args, false);
+	MemoryContextSwitchTo(caller);
+
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "query failed: %s: %s", SPI_result_code_string(ret), sql);
+	return SPI_processed;
 }
 
 /* The datum at row, col of the last result */
