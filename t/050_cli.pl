@@ -124,6 +124,14 @@ like($out, qr/^extension sentry_fixtures: [\d.]+ already installed$/m, 'the exte
 like($out, qr/^schema: \d+ tables already there, \Q$dump\E not loaded$/m, 'the schema is kept');
 like($out, qr/nothing to do/, 'a second init reports nothing to do');
 
+# init without a fixture prepares a database and stops; --owner
+($status, $out, $err) = cli({ PGDATABASE => 'other' }, 'init', '--owner', 'fixture_admin', '--wait', '10');
+is($status, 0, 'init without --fixtures exits 0');
+like($out, qr/^database "other": created$/m, 'it created the database');
+unlike($out, qr/nothing to do|applied/, 'and applied nothing');
+is($node->safe_psql('postgres', q{SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'other'}),
+	'fixture_admin', 'the database has the --owner role as owner');
+
 # plan, then apply, with SENTRY_* and DATABASE_URL connections by password
 ($status, $out, $err) = cli({ SENTRY_DB_USER => 'fixture_admin', SENTRY_DB_PASSWORD => $role_password },
 	'plan', $more);
