@@ -42,7 +42,8 @@ build() {
 	cd "$work/src" && DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck dpkg-buildpackage -us -uc -b
 }
 check "dpkg-buildpackage builds the package" build
-deb=$(ls "$work"/${package}_*.deb 2>/dev/null | head -1)
+debs=("$work/${package}"_*.deb)
+deb=${debs[0]}
 check "the build made $package" test -f "$deb"
 
 check "dpkg -i installs it" dpkg -i "$deb"
