@@ -6,20 +6,31 @@
  *
  * Sentry's foreign keys have no ON DELETE action (Django emulates cascades
  * in Python), so deleting a project means finding its dependants first.
- * They are found from pg_constraint, by this rule, applied until nothing
+ * They are found from the catalog, by this rule, applied until nothing
  * more joins:
  *
- * - a row that refers to a row being deleted through a NOT NULL foreign
- *	 key is deleted too: it cannot exist without it;
- * - a row that refers to it through a nullable foreign key, and whose
- *	 table has no NOT NULL foreign key at all, is deleted too (a group);
- * - a row that refers to it through a nullable foreign key but belongs to
- *	 something else through a NOT NULL foreign key (a release owned by the
- *	 organization) is kept, and the reference is set to NULL.
+ * - a row that refers to a row being deleted through a NOT NULL reference
+ *	 is deleted too: it cannot exist without it;
+ * - a row that refers to it through a nullable reference, and whose table
+ *	 has no NOT NULL reference at all, is deleted too (a group, an event);
+ * - a row that refers to it through a nullable reference but belongs to
+ *	 something else through a NOT NULL reference (a release owned by the
+ *	 organization, with a legacy project_id) is kept, and the reference is
+ *	 set to NULL.
  *
- * A foreign key is a "deleting edge" when the first two cases apply to
- * it, a "nulling edge" otherwise.  Tables reachable from the root table
- * by deleting edges are "targets"; each needs a single-column integer
+ * References are the foreign keys in pg_constraint, and the ones Sentry
+ * keeps without a constraint (Django's db_constraint=False: an event's
+ * project_id, a release's project_id).  Those are recognised by their
+ * name: an integer column outside any foreign key, named like the
+ * single-column foreign keys of its schema that all refer to one table's
+ * column.  Such an implied reference is followed only into the root
+ * table (project_id into sentry_project), where its meaning is certain;
+ * elsewhere a NOT NULL one only makes its row owned, which can keep rows
+ * but never delete one.
+ *
+ * A reference is a "deleting edge" when the first two cases apply to it,
+ * a "nulling edge" otherwise.  Tables reachable from the root table by
+ * deleting edges are "targets"; each needs a single-column integer
  * primary key, which identifies its rows.
  *
  * The work is set-based: each target table's rows to delete are kept in
@@ -44,7 +55,7 @@
 
 #include "cascade.h"
 
-/* A table the foreign keys lead to from the root table */
+/* A table the references lead to from the root table */
 typedef struct CascadeTable
 {
 	Oid			relid;
@@ -61,10 +72,13 @@ typedef struct CascadeTable
 	HTAB	   *keys_seen;
 } CascadeTable;
 
-/* One single- or multi-column foreign key from child to parent */
+/* One single- or multi-column reference from child to parent */
 typedef struct CascadeEdge
 {
-	char	   *conname;
+	char	   *conname;		/* the foreign key; NULL for an implied
+								 * reference, which check_graph() always
+								 * accepts: it has one column, into the
+								 * root's primary key */
 	CascadeTable *child;
 	CascadeTable *parent;
 	int			ncolumns;
@@ -84,7 +98,7 @@ typedef struct RootTally
 	int			last_table;		/* 1 + index of the last table counted */
 } RootTally;
 
-/* The foreign-key graph reachable from the root table */
+/* The graph of references reachable from the root table */
 typedef struct CascadeGraph
 {
 	CascadeTable *root;
@@ -95,24 +109,73 @@ typedef struct CascadeGraph
 } CascadeGraph;
 
 /*
- * Foreign keys (not the clones on partitions) and the tables they reach
- * from the root table $1, following them from referenced to referencing
- * table.  UNION stops at cycles.
+ * The references the rule sees, and the tables they reach from the root
+ * table $1, following them from referenced to referencing table (UNION
+ * stops at cycles).
+ *
+ * fk: the foreign keys (not their clones on partitions).
+ * implied: the references Sentry keeps without a foreign key (an event's
+ *   project_id, a release's legacy project_id): integer columns outside
+ *   any foreign key, named like the single-column foreign keys of their
+ *   schema when all of those refer to the same column of one table.
+ * ref: both, for ownership.
+ * followed: every foreign key, and the implied references into the root
+ *   table's primary key.  Implied references elsewhere are not followed
+ *   (a name alone is not trusted to lead from one table's rows to
+ *   another's), but a NOT NULL one still makes its row owned.
  */
-#define REACHABLE_CTE \
+#define REFERENCES_CTE \
 	"WITH RECURSIVE fk AS (" \
 	"  SELECT c.conname, c.conrelid, c.confrelid, c.conkey, c.confkey" \
 	"  FROM pg_catalog.pg_constraint AS c" \
 	"  WHERE c.contype = 'f' AND c.conparentid = 0" \
+	"), named AS (" \
+	"  SELECT t.relnamespace AS nsp, a.attname," \
+	"         pg_catalog.min(fk.confrelid) AS confrelid," \
+	"         pg_catalog.min(fk.confkey[1]) AS confnum" \
+	"  FROM fk" \
+	"  JOIN pg_catalog.pg_class AS t ON t.oid = fk.conrelid" \
+	"  JOIN pg_catalog.pg_attribute AS a" \
+	"    ON a.attrelid = fk.conrelid AND a.attnum = fk.conkey[1]" \
+	"  WHERE pg_catalog.cardinality(fk.conkey) = 1" \
+	"  GROUP BY t.relnamespace, a.attname" \
+	"  HAVING pg_catalog.count(DISTINCT fk.confrelid) = 1" \
+	"     AND pg_catalog.count(DISTINCT fk.confkey[1]) = 1" \
+	"), implied AS (" \
+	"  SELECT a.attrelid AS conrelid, n.confrelid," \
+	"         ARRAY[a.attnum] AS conkey, ARRAY[n.confnum] AS confkey" \
+	"  FROM named AS n" \
+	"  JOIN pg_catalog.pg_class AS t" \
+	"    ON t.relnamespace = n.nsp AND t.relkind IN ('r', 'p') AND NOT t.relispartition" \
+	"  JOIN pg_catalog.pg_attribute AS a" \
+	"    ON a.attrelid = t.oid AND a.attname = n.attname" \
+	"   AND a.attnum > 0 AND NOT a.attisdropped" \
+	"  WHERE a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype," \
+	"                       'pg_catalog.int4'::pg_catalog.regtype," \
+	"                       'pg_catalog.int8'::pg_catalog.regtype)" \
+	"    AND NOT EXISTS (SELECT FROM fk" \
+	"                    WHERE fk.conrelid = a.attrelid AND a.attnum = ANY (fk.conkey))" \
+	"), ref AS (" \
+	"  SELECT conrelid, conkey FROM fk" \
+	"  UNION ALL" \
+	"  SELECT conrelid, conkey FROM implied" \
+	"), followed AS (" \
+	"  SELECT * FROM fk" \
+	"  UNION ALL" \
+	"  SELECT NULL, im.conrelid, im.confrelid, im.conkey, im.confkey FROM implied AS im" \
+	"  WHERE im.confrelid = $1 AND EXISTS (" \
+	"    SELECT FROM pg_catalog.pg_index AS i" \
+	"    WHERE i.indrelid = $1 AND i.indisprimary AND i.indnkeyatts = 1" \
+	"      AND i.indkey[0] = im.confkey[1])" \
 	"), reach(relid) AS (" \
 	"  SELECT $1::pg_catalog.oid" \
 	"  UNION" \
-	"  SELECT fk.conrelid FROM fk JOIN reach ON fk.confrelid = reach.relid" \
+	"  SELECT f.conrelid FROM followed AS f JOIN reach ON f.confrelid = reach.relid" \
 	") "
 
 /* Every reached table with its single-column integer primary key */
 static const char *const tables_query =
-REACHABLE_CTE
+REFERENCES_CTE
 "SELECT r.relid, n.nspname, t.relname,"
 "  (SELECT a.attname FROM pg_catalog.pg_index AS i"
 "   JOIN pg_catalog.pg_attribute AS a"
@@ -127,29 +190,30 @@ REACHABLE_CTE
 " ORDER BY r.relid";
 
 /*
- * Every foreign key into a reached table: whether all its columns are NOT
- * NULL, and whether its table is owned through some NOT NULL foreign key.
+ * Every followed reference into a reached table (conname NULL when
+ * implied): whether all its columns are NOT NULL, and whether its table is
+ * owned through some NOT NULL reference.
  */
 static const char *const edges_query =
-REACHABLE_CTE
-"SELECT fk.conname, fk.conrelid, fk.confrelid,"
-"  pg_catalog.cardinality(fk.conkey),"
+REFERENCES_CTE
+"SELECT f.conname, f.conrelid, f.confrelid,"
+"  pg_catalog.cardinality(f.conkey),"
 "  (SELECT a.attname FROM pg_catalog.pg_attribute AS a"
-"   WHERE a.attrelid = fk.conrelid AND a.attnum = fk.conkey[1]),"
+"   WHERE a.attrelid = f.conrelid AND a.attnum = f.conkey[1]),"
 "  (SELECT a.attname FROM pg_catalog.pg_attribute AS a"
-"   WHERE a.attrelid = fk.confrelid AND a.attnum = fk.confkey[1]),"
+"   WHERE a.attrelid = f.confrelid AND a.attnum = f.confkey[1]),"
 "  NOT EXISTS (SELECT FROM pg_catalog.pg_attribute AS a"
-"              WHERE a.attrelid = fk.conrelid AND a.attnum = ANY (fk.conkey)"
+"              WHERE a.attrelid = f.conrelid AND a.attnum = ANY (f.conkey)"
 "                AND NOT a.attnotnull),"
-"  EXISTS (SELECT FROM fk AS own"
-"          WHERE own.conrelid = fk.conrelid"
+"  EXISTS (SELECT FROM ref AS own"
+"          WHERE own.conrelid = f.conrelid"
 "            AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute AS a"
 "                            WHERE a.attrelid = own.conrelid"
 "                              AND a.attnum = ANY (own.conkey)"
 "                              AND NOT a.attnotnull))"
-" FROM fk"
-" WHERE fk.confrelid IN (SELECT relid FROM reach)"
-" ORDER BY fk.conrelid, fk.conname";
+" FROM followed AS f"
+" WHERE f.confrelid IN (SELECT relid FROM reach)"
+" ORDER BY f.conrelid, f.conname, 5";
 
 /*
  * The oid of schema.table, or an error when there is no such table.
@@ -219,7 +283,7 @@ find_table(const CascadeGraph *graph, Oid relid)
 }
 
 /*
- * Read the reached tables and the foreign keys between them.
+ * Read the reached tables and the references between them.
  */
 static void
 load_graph(CascadeGraph *graph, Oid root)

@@ -25,6 +25,8 @@ cp "$schema" "$work/schema.sql"
 cp example.yml "$work/example.yml"
 chown -R postgres: "$work"
 
+url_prefix=$(sed -n 's/^url_prefix: *//p' example.yml)
+
 cat >"$work/demo.sql" <<SQL
 \\set ON_ERROR_STOP on
 \\echo '== bootstrap the Sentry schema ($(basename "$schema"))'
@@ -38,9 +40,10 @@ SELECT * FROM sentry_fixtures_apply(pg_read_file('$work/example.yml'));
 \\echo '== apply it again: nothing to do'
 SELECT * FROM sentry_fixtures_apply(pg_read_file('$work/example.yml'));
 \\echo '== the DSNs'
-SELECT p.id, p.name, 'http://' || k.public_key || ':' || k.secret_key || '@sentry.example.com/' || p.id AS dsn
+SELECT p.id, p.name,
+       regexp_replace('$url_prefix', '://', '://' || k.public_key || ':' || k.secret_key || '@') || '/' || p.id AS dsn
 FROM sentry_project p JOIN sentry_projectkey k ON k.project_id = p.id
-ORDER BY p.id, k.id;
+WHERE k.status = 0 ORDER BY p.id, k.id;
 SQL
 chown postgres: "$work/demo.sql"
 

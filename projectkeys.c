@@ -264,6 +264,7 @@ reconcile_project_keys(ReconcileState *state)
 			update_key(state, updates, fp, chosen[i]);
 			continue;
 		}
+		/* a generated secret is reported as such: a plan cannot know it */
 		secret = dsn->secret_key[0] != '\0' ? pstrdup(dsn->secret_key) : random_hex_key();
 		row_batch_add(inserts, (const char *[]) {
 			int64_text(new_ids[nnew]), int64_text(dsn->project_id), dsn->public_key,
@@ -271,7 +272,8 @@ reconcile_project_keys(ReconcileState *state)
 		});
 		report_row(&state->report, REPORT_CREATE, "project_key", fp->name.value, new_ids[nnew],
 				   psprintf("public_key: %s, secret_key: %s", dsn->public_key,
-							report_secret_prefix(secret)));
+							dsn->secret_key[0] != '\0' ? report_secret_prefix(secret)
+							: "(generated)"));
 		nnew++;
 	}
 

@@ -11,7 +11,8 @@ SELECT * FROM sentry_schema_bootstrap(:'dump');
 SELECT * FROM sentry_schema_bootstrap(:'dump', no_privileges => true);
 -- no_owner alone: owners skipped, and so are grants to roles not here
 SELECT * FROM sentry_schema_bootstrap(:'dump', no_owner => true);
-SELECT c.relname, pg_get_userbyid(c.relowner) = current_user AS owned_by_caller, c.relacl
+SELECT c.relname, pg_get_userbyid(c.relowner) = current_user AS owned_by_caller,
+       (SELECT count(*) FROM aclexplode(c.relacl) a WHERE a.grantee <> c.relowner) AS grants_to_others
 FROM pg_class c WHERE c.relnamespace = 'bootstrap_options'::regnamespace ORDER BY c.relname;
 SET client_min_messages = warning;
 DROP SCHEMA bootstrap_options CASCADE;

@@ -7,7 +7,9 @@
 \set ECHO none
 \set schema_file :abs_srcdir '/t/sentry9_test_schema.sql'
 SET client_min_messages = warning;
+\o /dev/null
 \i :schema_file
+\o
 RESET client_min_messages;
 \set ECHO all
 
@@ -16,12 +18,11 @@ SET sentry_fixtures.password_iterations = 1000;
 
 CREATE TABLE fixtures (name text PRIMARY KEY, body text NOT NULL);
 
--- report rows in a stable order, without the random part of new secrets
+-- report rows in a stable order
 CREATE FUNCTION apply_report(fixture_name text, dry_run boolean DEFAULT false)
 RETURNS TABLE (action text, kind text, name text, id bigint, detail text)
 LANGUAGE sql AS $$
-  SELECT r.action, r.kind, r.name, r.id,
-         regexp_replace(r.detail, 'secret_key: (\w{4})\.\.\.', 'secret_key: \1...', 'g')
+  SELECT r.action, r.kind, r.name, r.id, r.detail
   FROM fixtures f, sentry_fixtures_apply(f.body, dry_run) AS r
   WHERE f.name = fixture_name
   ORDER BY r.kind, r.name, r.action, r.id
@@ -76,6 +77,7 @@ FROM auth_user u JOIN sentry_organizationmember m ON m.user_id = u.id
 WHERE u.email = 'admin@example.com';
 
 -- a second apply returns no rows and writes no row
+SELECT pg_stat_force_next_flush();
 BEGIN;
 SELECT * FROM apply_report('first');
 SELECT rows FROM writes;
