@@ -133,9 +133,11 @@ is($node->safe_psql('postgres', q{SELECT pg_get_userbyid(datdba) FROM pg_databas
 	'fixture_admin', 'the database has the --owner role as owner');
 
 # plan, then apply, with SENTRY_* and DATABASE_URL connections by password
-($status, $out, $err) = cli({ SENTRY_DB_USER => 'fixture_admin', SENTRY_DB_PASSWORD => $role_password },
+($status, $out, $err) = cli({ SENTRY_DB_USER => 'fixture_admin', SENTRY_DB_PASSWORD => $role_password,
+		SENTRY_POSTGRES_HOST => $node->host, SENTRY_POSTGRES_PORT => $node->port, SENTRY_DB_NAME => 'sentry',
+		PGHOST => undef, PGPORT => undef, PGDATABASE => undef },
 	'plan', $more);
-is($status, 0, 'plan with SENTRY_DB_USER and SENTRY_DB_PASSWORD exits 0');
+is($status, 0, 'plan with the SENTRY_* connection settings exits 0');
 like($out, qr/^ create \| project +\| worker +\| 61 \|/m, 'plan shows the new project');
 is($node->safe_psql('sentry', 'SELECT count(*) FROM sentry_project WHERE id = 61'), '0', 'plan changes nothing');
 
