@@ -17,10 +17,10 @@
  * searches or project options, by generation).
  *
  * A deleted project takes along what refers to it through the catalog's
- * foreign keys (cascade.c), and what refers to it through the columns
- * Sentry declares without a constraint (unconstrained_refs): Sentry's own
- * deletion reaches those in Python, so they would otherwise point at
- * nothing.
+ * foreign keys, and through the columns Sentry keeps without a constraint
+ * whose names its foreign keys use (cascade.c); and the control-silo
+ * mapping rows of its keys (mapping_refs), which nothing in the catalog
+ * ties to the keys.
  *
  *-------------------------------------------------------------------------
  */
@@ -103,54 +103,21 @@ static const NewProjectRow new_project_rows[] = {
 };
 
 /*
- * References to a project that Sentry declares without a foreign-key
- * constraint (a plain integer column in Sentry 9, db_constraint=False or a
- * cross-silo id in current Sentry), so the catalog does not show them:
- * rows of table whose column holds the project's id, or, with via, the id
- * of a via row whose via_column holds it (a deleted project's keys take
- * their mapping rows with them).  Rows the project owns are deleted; a
- * reference from a row that belongs to something else (a release or an
- * environment of the organization) is set to NULL, as cascade.c does for
- * nullable foreign keys.  Entries whose table or column a schema lacks
- * are skipped.
+ * Mapping rows that mirror a project's rows in current Sentry's control
+ * silo: table.column holds the id of a via row whose via_column is the
+ * project.  They are written by companions.c and go when the project does.
+ * Entries whose tables or columns a schema lacks are skipped.
  */
-typedef struct UnconstrainedRef
+typedef struct MappingRef
 {
 	const char *table;
 	const char *column;
-	bool		set_null;
 	const char *via;
 	const char *via_column;
-} UnconstrainedRef;
+} MappingRef;
 
-static const UnconstrainedRef unconstrained_refs[] = {
-	/* the project's own data */
-	{"sentry_projectbookmark", "project_id", false, NULL, NULL},
-	{"sentry_message", "project_id", false, NULL, NULL},
-	{"sentry_eventmapping", "project_id", false, NULL, NULL},
-	{"sentry_eventtag", "project_id", false, NULL, NULL},
-	{"sentry_eventuser", "project_id", false, NULL, NULL},
-	{"sentry_filterkey", "project_id", false, NULL, NULL},
-	{"sentry_filtervalue", "project_id", false, NULL, NULL},
-	{"sentry_grouplink", "project_id", false, NULL, NULL},
-	{"sentry_grouprelease", "project_id", false, NULL, NULL},
-	{"sentry_grouptagkey", "project_id", false, NULL, NULL},
-	{"sentry_messagefiltervalue", "project_id", false, NULL, NULL},
-	{"sentry_projectplatform", "project_id", false, NULL, NULL},
-	{"sentry_servicehook", "project_id", false, NULL, NULL},
-	{"tagstore_eventtag", "project_id", false, NULL, NULL},
-	{"tagstore_grouptagkey", "project_id", false, NULL, NULL},
-	{"tagstore_grouptagvalue", "project_id", false, NULL, NULL},
-	{"tagstore_tagkey", "project_id", false, NULL, NULL},
-	{"tagstore_tagvalue", "project_id", false, NULL, NULL},
-	{"sentry_projectkeymapping", "project_key_id", false, "sentry_projectkey", "project_id"},
-	/* legacy project columns of the organization's rows */
-	{"sentry_release", "project_id", true, NULL, NULL},
-	{"sentry_releasecommit", "project_id", true, NULL, NULL},
-	{"sentry_releasefile", "project_id", true, NULL, NULL},
-	{"sentry_environment", "project_id", true, NULL, NULL},
-	{"sentry_environmentrelease", "project_id", true, NULL, NULL},
-	{"sentry_organizationonboardingtask", "project_id", true, NULL, NULL},
+static const MappingRef mapping_refs[] = {
+	{"sentry_projectkeymapping", "project_key_id", "sentry_projectkey", "project_id"},
 };
 
 /* qsort/bsearch: projects by id */
@@ -276,56 +243,34 @@ load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *in
 }
 
 /*
- * The statement that clears one unconstrained reference to the projects
- * in $1, returning the project id of each row it touched; NULL when the
- * schema lacks its table or column.
- */
-static char *
-unconstrained_ref_sql(ReconcileState *state, const UnconstrainedRef *ref)
-{
-	const CatalogTable *table = catalog_find_table(state->catalog, ref->table);
-	const CatalogTable *via = ref->via ? catalog_find_table(state->catalog, ref->via) : NULL;
-	const char *column = quote_identifier(ref->column);
-
-	if (table == NULL || catalog_find_column(table, ref->column) == NULL ||
-		(ref->via != NULL && (via == NULL || catalog_find_column(via, ref->via_column) == NULL)))
-		return NULL;
-	if (via != NULL)
-		return psprintf("DELETE FROM %s AS t USING %s AS v WHERE t.%s = v.id"
-						" AND v.%s = ANY ($1) RETURNING v.%s",
-						table->qualified_name, via->qualified_name, column,
-						quote_identifier(ref->via_column), quote_identifier(ref->via_column));
-	if (ref->set_null)
-		return psprintf("WITH o AS (SELECT id, %s AS project_id FROM %s WHERE %s = ANY ($1) FOR UPDATE)"
-						" UPDATE %s AS t SET %s = NULL FROM o WHERE t.id = o.id RETURNING o.project_id",
-						column, table->qualified_name, column, table->qualified_name, column);
-	return psprintf("DELETE FROM %s WHERE %s = ANY ($1) RETURNING %s",
-					table->qualified_name, column, column);
-}
-
-/*
- * Clear one unconstrained reference to the doomed projects, in one
- * statement, and count the rows against their project.
+ * Delete the mapping rows of the doomed projects' rows, in one statement,
+ * and count them against their project.
  */
 static void
-clear_unconstrained_ref(ReconcileState *state, const UnconstrainedRef *ref,
-						const int64 *ids, int nids, CascadeCount *counts)
+delete_mapping_rows(ReconcileState *state, const MappingRef *ref,
+					const int64 *ids, int nids, CascadeCount *counts)
 {
-	char	   *sql = unconstrained_ref_sql(state, ref);
+	const CatalogTable *table = catalog_find_table(state->catalog, ref->table);
+	const CatalogTable *via = catalog_find_table(state->catalog, ref->via);
 	Oid			argtypes[1] = {INT8ARRAYOID};
 	Datum		args[1];
 	bool	   *reached;
+	char	   *sql;
 	int			ret;
 	uint64		i;
 	int			k;
 
-	if (sql == NULL)
+	if (table == NULL || via == NULL || catalog_find_column(table, ref->column) == NULL ||
+		catalog_find_column(via, ref->via_column) == NULL)
 		return;
+	sql = psprintf("DELETE FROM %s AS t USING %s AS v WHERE t.%s = v.id"
+				   " AND v.%s = ANY ($1) RETURNING v.%s",
+				   table->qualified_name, via->qualified_name, quote_identifier(ref->column),
+				   quote_identifier(ref->via_column), quote_identifier(ref->via_column));
 	args[0] = int8_array_datum(ids, nids);
 	ret = SPI_execute_with_args(sql, 1, argtypes, args, NULL, false, 0);
-	if (ret != (ref->set_null ? SPI_OK_UPDATE_RETURNING : SPI_OK_DELETE_RETURNING))
-		elog(ERROR, "clearing %s.%s failed: %s", ref->table, ref->column,
-			 SPI_result_code_string(ret));
+	if (ret != SPI_OK_DELETE_RETURNING)
+		elog(ERROR, "deleting from %s failed: %s", ref->table, SPI_result_code_string(ret));
 
 	reached = palloc0(nids * sizeof(bool));
 	for (i = 0; i < SPI_processed; i++)
@@ -336,15 +281,10 @@ clear_unconstrained_ref(ReconcileState *state, const UnconstrainedRef *ref,
 		{
 			if (ids[k] != project_id)
 				continue;
-			if (ref->set_null)
-				counts[k].nulled_refs++;
-			else
-			{
-				counts[k].dependent_rows++;
-				if (!reached[k])
-					counts[k].dependent_tables++;
-				reached[k] = true;
-			}
+			counts[k].dependent_rows++;
+			if (!reached[k])
+				counts[k].dependent_tables++;
+			reached[k] = true;
 		}
 	}
 }
@@ -359,7 +299,7 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 {
 	int64	   *ids;
 	CascadeCount *counts;
-	CascadeCount *unconstrained;
+	CascadeCount *mappings;
 	int			i;
 
 	if (ndoomed == 0)
@@ -367,13 +307,13 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 
 	ids = palloc(ndoomed * sizeof(int64));
 	counts = palloc0(ndoomed * sizeof(CascadeCount));
-	unconstrained = palloc0(ndoomed * sizeof(CascadeCount));
+	mappings = palloc0(ndoomed * sizeof(CascadeCount));
 	for (i = 0; i < ndoomed; i++)
 		ids[i] = doomed[i]->id;
 
 	/* first, while the rows they go through still exist */
-	for (i = 0; i < (int) lengthof(unconstrained_refs); i++)
-		clear_unconstrained_ref(state, &unconstrained_refs[i], ids, ndoomed, unconstrained);
+	for (i = 0; i < (int) lengthof(mapping_refs); i++)
+		delete_mapping_rows(state, &mapping_refs[i], ids, ndoomed, mappings);
 	cascade_delete(state->catalog->schema, "sentry_project", ids, ndoomed, counts);
 
 	for (i = 0; i < ndoomed; i++)
@@ -382,9 +322,9 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 							" dependent rows in %d tables deleted, " INT64_FORMAT
 							" references set to NULL",
 							wanted_ids[i],
-							counts[i].dependent_rows + unconstrained[i].dependent_rows,
-							counts[i].dependent_tables + unconstrained[i].dependent_tables,
-							counts[i].nulled_refs + unconstrained[i].nulled_refs));
+							counts[i].dependent_rows + mappings[i].dependent_rows,
+							counts[i].dependent_tables + mappings[i].dependent_tables,
+							counts[i].nulled_refs + mappings[i].nulled_refs));
 }
 
 /*
