@@ -56,5 +56,6 @@ as_postgres "'$bindir/pg_ctl' -D '$tmp/data' -l '$tmp/log' -w -o '-p $port -k $t
 echo "server: PostgreSQL $("$bindir/postgres" --version | awk '{ print $3 }'), fsync = on, synchronous_commit = on;" \
 	"schema: $(basename "$schema"); $(nproc) CPUs"
 # bench.py exits 1 when a target is missed: keep its output and status
-quoted_args=$(printf " %q" "$@")
+quoted_args=""
+[ $# -gt 0 ] && quoted_args=$(printf " %q" "$@")
 as_postgres "cd '$tmp' && /usr/bin/python3 bench.py --host '$tmp' --port $port --schema '$tmp/schema.sql'$quoted_args"
