@@ -19,6 +19,7 @@ OBJS = \
 	projects.o \
 	projectkeys.o \
 	admin.o \
+	companions.o \
 	cascade.o \
 	password.o \
 	export.o \
@@ -27,6 +28,7 @@ OBJS = \
 
 EXTENSION = sentry_fixtures
 DATA = sentry_fixtures--0.1.sql
+SCRIPTS = sentry-fixtures
 PGFILEDESC = "sentry_fixtures - make a Sentry database match a YAML fixture"
 
 # pg_regress runs every sql/*.sql in name order; 00_* set up what later ones use

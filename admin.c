@@ -11,12 +11,19 @@
  * alone, so a second apply writes nothing; the password itself never
  * reaches a message or a report row.
  *
+ * Current Sentry keeps copies of the user's email beside it (auth_user's
+ * email_unique, the membership's user_email), mirrors each membership
+ * into a mapping row (companions.c) and gives a superuser the "Super
+ * Admin" user role; columns and tables a generation lacks are left out.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
+#include "utils/formatting.h"
 
 #include "password.h"
 #include "reconcile_int.h"
@@ -33,7 +40,34 @@ typedef struct ExistingUser
 	bool		is_staff;
 	bool		is_active;
 	char	   *name;			/* NULL when the table has no name column */
+	char	   *email;			/* as stored: it may differ in case */
+	char	   *email_unique;	/* NULL also where the column does not exist */
 } ExistingUser;
+
+/*
+ * The user role a self-hosted superuser holds, and its permissions
+ * (settings.SENTRY_USER_PERMISSIONS) for when the role is missing
+ */
+#define SUPER_ADMIN_ROLE "Super Admin"
+#define SUPER_ADMIN_PERMISSIONS "{broadcasts.admin,users.admin,options.admin}"
+
+/*
+ * A column for a select list, or NULL where the table lacks it.
+ */
+static const char *
+column_or_null(const CatalogTable *table, const char *column)
+{
+	return catalog_find_column(table, column) != NULL ? quote_identifier(column) : "NULL";
+}
+
+/*
+ * The email as current Sentry stores it in auth_user.email_unique.
+ */
+static char *
+email_unique_of(const char *email)
+{
+	return str_tolower(email, strlen(email), DEFAULT_COLLATION_OID);
+}
 
 /* The column behind Sentry's User.name */
 static const char *
@@ -51,14 +85,14 @@ load_user(const CatalogTable *table, const char *email, ExistingUser *user)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1] = {CStringGetTextDatum(email)};
-	const char *name_column = user_name_column(table);
 	uint64		n;
 
-	n = spi_select(psprintf("SELECT id, username, password, is_superuser, is_staff, is_active, %s"
+	n = spi_select(psprintf("SELECT id, username, password, is_superuser, is_staff, is_active, %s,"
+							" email, %s"
 							" FROM %s WHERE pg_catalog.upper(email) = pg_catalog.upper($1)"
 							" ORDER BY id",
-							catalog_find_column(table, name_column) ? name_column : "NULL",
-							table->qualified_name),
+							column_or_null(table, user_name_column(table)),
+							column_or_null(table, "email_unique"), table->qualified_name),
 				   1, argtypes, args);
 	if (n > 1)
 		ereport(ERROR,
@@ -75,6 +109,8 @@ load_user(const CatalogTable *table, const char *email, ExistingUser *user)
 	user->is_staff = spi_get_bool(0, 5);
 	user->is_active = spi_get_bool(0, 6);
 	user->name = spi_get_text(0, 7);
+	user->email = spi_get_text(0, 8);
+	user->email_unique = spi_get_text(0, 9);
 	return true;
 }
 
@@ -110,16 +146,20 @@ detail_flag(StringInfo detail, const char *field, bool old_value, bool new_value
 }
 
 /*
- * Create the user or bring its row in line; returns its id.  A superuser
- * is staff too; a user who is not keeps whatever staff flag it has.
+ * Create the user or bring its row in line; returns its id, and its email
+ * as stored in *email.  A superuser is staff too; a user who is not keeps
+ * whatever staff flag it has.
  */
 static int64
-reconcile_user(ReconcileState *state, const CatalogTable *table, const UserSpec *spec)
+reconcile_user(ReconcileState *state, const CatalogTable *table, const UserSpec *spec,
+			   char **email)
 {
 	const char *columns[] = {"id", "username", "email", "password", "is_superuser",
-	"is_staff", "is_active", "first_name", "name"};
+	"is_staff", "is_active", "email_unique", "first_name", "name"};
 	const char *username = spec->username ? spec->username : spec->email;
 	const char *superuser = bool_text(spec->superuser);
+	bool		has_email_unique = catalog_find_column(table, "email_unique") != NULL;
+	char	   *email_unique;
 	RowBatch   *batch = row_batch_create(table, lengthof(columns), columns);
 	ExistingUser user;
 	char	   *password;
@@ -131,13 +171,14 @@ reconcile_user(ReconcileState *state, const CatalogTable *table, const UserSpec 
 	{
 		int64		id = reconcile_new_ids(state, table, 1)[0];
 
+		*email = pstrdup(spec->email);
 		password = wanted_password(spec, NULL);
 		name = spec->name ? spec->name : "";
 		row_batch_add(batch, (const char *[]) {
 			int64_text(id), username, spec->email,
 			/* Django's unusable password when the fixture gives none */
 				password ? password : psprintf("!%s", random_hex_key()),
-				superuser, superuser, "true", name, name
+				superuser, superuser, "true", email_unique_of(spec->email), name, name
 		});
 		reconcile_insert(state, batch);
 		report_row(&state->report, REPORT_CREATE, "user", spec->email, id,
@@ -145,6 +186,8 @@ reconcile_user(ReconcileState *state, const CatalogTable *table, const UserSpec 
 		return id;
 	}
 
+	*email = user.email;
+	email_unique = email_unique_of(user.email);
 	initStringInfo(&detail);
 	if (spec->username != NULL && strcmp(user.username, spec->username) != 0)
 		detail_change(&detail, "username", user.username, spec->username);
@@ -160,6 +203,9 @@ reconcile_user(ReconcileState *state, const CatalogTable *table, const UserSpec 
 	detail_flag(&detail, "is_superuser", user.is_superuser, spec->superuser);
 	detail_flag(&detail, "is_staff", user.is_staff, staff);
 	detail_flag(&detail, "is_active", user.is_active, true);
+	if (has_email_unique &&
+		(user.email_unique == NULL || strcmp(user.email_unique, email_unique) != 0))
+		detail_change(&detail, "email_unique", user.email_unique, email_unique);
 	password = wanted_password(spec, user.password);
 	if (password != NULL)
 		appendStringInfo(&detail, "%spassword changed", detail.len > 0 ? ", " : "");
@@ -169,12 +215,13 @@ reconcile_user(ReconcileState *state, const CatalogTable *table, const UserSpec 
 	else
 	{
 		const char *update_columns[] = {"id", "username", "is_superuser", "is_staff",
-		"is_active", "first_name", "name"};
-		RowBatch   *updates = row_batch_create(table, name ? lengthof(update_columns) : 5,
+		"is_active", "email_unique", "first_name", "name"};
+		RowBatch   *updates = row_batch_create(table, name ? lengthof(update_columns) : 6,
 											   update_columns);
 
 		row_batch_add(updates, (const char *[]) {
-			int64_text(user.id), username, superuser, bool_text(staff), "true", name, name
+			int64_text(user.id), username, superuser, bool_text(staff), "true",
+				email_unique, name, name
 		});
 		row_batch_update(updates);
 		if (password != NULL)
@@ -241,33 +288,41 @@ reconcile_user_emails(ReconcileState *state, int64 user_id, const char *email)
 }
 
 /*
- * The user as a member of the organization with the fixture's role;
- * returns the membership id.  A new member has global access, as Sentry
+ * The user as a member of the organization with the fixture's role (and,
+ * in current Sentry, the copy of the user's stored email and active flag
+ * that the user's outbox would write); returns the membership id, whose
+ * mapping row follows it.  A new member has global access, as Sentry
  * gives it; a superuser always has it.
  */
 static int64
-reconcile_membership(ReconcileState *state, int64 user_id, const UserSpec *spec)
+reconcile_membership(ReconcileState *state, int64 user_id, const UserSpec *spec,
+					 const char *stored_email)
 {
 	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_organizationmember");
 	const char *email = spec->email;
+	bool		has_user_email = catalog_find_column(table, "user_email") != NULL;
+	bool		has_user_is_active = catalog_find_column(table, "user_is_active") != NULL;
 	Oid			argtypes[2] = {INT8OID, INT8OID};
 	Datum		args[2] = {Int64GetDatum(state->organization_id), Int64GetDatum(user_id)};
 	uint64		n;
 	int64		id;
 
-	n = spi_select(psprintf("SELECT id, role, has_global_access FROM %s"
+	n = spi_select(psprintf("SELECT id, role, has_global_access, %s, %s FROM %s"
 							" WHERE organization_id = $1 AND user_id = $2 ORDER BY id",
+							column_or_null(table, "user_email"),
+							column_or_null(table, "user_is_active"),
 							table->qualified_name), 2, argtypes, args);
 	if (n == 0)
 	{
-		RowBatch   *batch = row_batch_create(table, 5, (const char *[]) {
-			"id", "organization_id", "user_id", "role", "has_global_access"
+		RowBatch   *batch = row_batch_create(table, 7, (const char *[]) {
+			"id", "organization_id", "user_id", "role", "has_global_access",
+				"user_email", "user_is_active"
 		});
 
 		id = reconcile_new_ids(state, table, 1)[0];
 		row_batch_add(batch, (const char *[]) {
 			int64_text(id), int64_text(state->organization_id), int64_text(user_id),
-				spec->role, "true"
+				spec->role, "true", stored_email, "true"
 		});
 		reconcile_insert(state, batch);
 		report_row(&state->report, REPORT_CREATE, "member", email, id,
@@ -278,6 +333,8 @@ reconcile_membership(ReconcileState *state, int64 user_id, const UserSpec *spec)
 		char	   *role = spi_get_text(0, 2);
 		bool		global = spi_get_bool(0, 3);
 		bool		wanted_global = global || spec->superuser;
+		char	   *user_email = spi_get_text(0, 4);
+		bool		user_is_active = spi_get_bool(0, 5);
 		StringInfoData detail;
 
 		id = spi_get_int64(0, 1);
@@ -285,22 +342,99 @@ reconcile_membership(ReconcileState *state, int64 user_id, const UserSpec *spec)
 		if (role == NULL || strcmp(role, spec->role) != 0)
 			detail_change(&detail, "role", role, spec->role);
 		detail_flag(&detail, "has_global_access", global, wanted_global);
+		if (has_user_email && (user_email == NULL || strcmp(user_email, stored_email) != 0))
+			detail_change(&detail, "user_email", user_email, stored_email);
+		if (has_user_is_active)
+			detail_flag(&detail, "user_is_active", user_is_active, true);
 		if (detail.len == 0)
 			report_unchanged(&state->report);
 		else
 		{
-			RowBatch   *batch = row_batch_create(table, 3, (const char *[]) {
-				"id", "role", "has_global_access"
+			RowBatch   *batch = row_batch_create(table, 5, (const char *[]) {
+				"id", "role", "has_global_access", "user_email", "user_is_active"
 			});
 
 			row_batch_add(batch, (const char *[]) {
-				int64_text(id), spec->role, bool_text(wanted_global)
+				int64_text(id), spec->role, bool_text(wanted_global), stored_email, "true"
 			});
 			row_batch_update(batch);
 			report_row(&state->report, REPORT_UPDATE, "member", email, id, detail.data);
 		}
 	}
+	reconcile_companions(state, "sentry_organizationmember", &id, 1);
 	return id;
+}
+
+/*
+ * The id of the Super Admin user role, created as Sentry creates it when
+ * it is missing.
+ */
+static int64
+super_admin_role_id(ReconcileState *state, const CatalogTable *roles)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(SUPER_ADMIN_ROLE)};
+	RowBatch   *batch;
+	int64		id;
+
+	if (spi_select(psprintf("SELECT id FROM %s WHERE name = $1 ORDER BY id LIMIT 1",
+							roles->qualified_name), 1, argtypes, args) > 0)
+		return spi_get_int64(0, 1);
+
+	batch = row_batch_create(roles, 3, (const char *[]) {"id", "name", "permissions"});
+	id = reconcile_new_ids(state, roles, 1)[0];
+	row_batch_add(batch, (const char *[]) {int64_text(id), SUPER_ADMIN_ROLE, SUPER_ADMIN_PERMISSIONS});
+	reconcile_insert(state, batch);
+	return id;
+}
+
+/*
+ * Where Sentry has user roles, a superuser holds Super Admin and a user
+ * who is not loses it, as it loses is_superuser: the role alone would
+ * still open Sentry's admin pages.
+ */
+static void
+reconcile_user_roles(ReconcileState *state, int64 user_id, const UserSpec *spec)
+{
+	const CatalogTable *roles = catalog_find_table(state->catalog, "sentry_userrole");
+	const CatalogTable *holders = catalog_find_table(state->catalog, "sentry_userrole_users");
+	Oid			argtypes[2] = {INT8OID, TEXTOID};
+	Datum		args[2] = {Int64GetDatum(user_id), CStringGetTextDatum(SUPER_ADMIN_ROLE)};
+	RowBatch   *batch;
+	int64		role_id;
+	int64		holder_id;
+
+	if (roles == NULL || holders == NULL)
+		return;
+
+	if (!spec->superuser)
+	{
+		if (spi_select(psprintf("SELECT h.id FROM %s AS h JOIN %s AS r ON r.id = h.role_id"
+								" WHERE h.user_id = $1 AND r.name = $2 ORDER BY h.id LIMIT 1",
+								holders->qualified_name, roles->qualified_name),
+					   2, argtypes, args) == 0)
+			return;
+		holder_id = spi_get_int64(0, 1);
+		table_delete_ids(holders, &holder_id, 1);
+		report_row(&state->report, REPORT_DELETE, "user_role",
+				   psprintf("%s/%s", spec->email, SUPER_ADMIN_ROLE), holder_id,
+				   "not a superuser");
+		return;
+	}
+
+	role_id = super_admin_role_id(state, roles);
+	argtypes[1] = INT8OID;
+	args[1] = Int64GetDatum(role_id);
+	if (spi_select(psprintf("SELECT 1 FROM %s WHERE user_id = $1 AND role_id = $2",
+							holders->qualified_name), 2, argtypes, args) > 0)
+		return;
+
+	batch = row_batch_create(holders, 3, (const char *[]) {"id", "role_id", "user_id"});
+	row_batch_add(batch, (const char *[]) {
+		int64_text(reconcile_new_ids(state, holders, 1)[0]), int64_text(role_id),
+			int64_text(user_id)
+	});
+	reconcile_insert(state, batch);
 }
 
 /*
@@ -401,11 +535,13 @@ void
 reconcile_user_spec(ReconcileState *state, const UserSpec *spec)
 {
 	const CatalogTable *users = catalog_require_table(state->catalog, "auth_user");
-	int64		user_id = reconcile_user(state, users, spec);
+	char	   *stored_email;
+	int64		user_id = reconcile_user(state, users, spec, &stored_email);
 	int64		member_id;
 
 	reconcile_user_emails(state, user_id, spec->email);
-	member_id = reconcile_membership(state, user_id, spec);
+	reconcile_user_roles(state, user_id, spec);
+	member_id = reconcile_membership(state, user_id, spec, stored_email);
 	reconcile_team_memberships(state, member_id, spec);
 }
 

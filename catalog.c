@@ -33,11 +33,39 @@ static const char *const catalog_query =
 " ORDER BY c.relname, a.attnum";
 
 /*
- * Read the schema's tables and columns.  The result lives in the caller's
- * memory context (SPI_execute's rows are copied out).
+ * Sentry 9 and older migrated with South, later ones with Django's own
+ * migrations; a schema with neither table is taken for a current one.
+ * Every table learns the generation, so that defaults.c can tell them
+ * apart from a CatalogTable alone.
+ */
+static void
+detect_generation(SentryCatalog *catalog)
+{
+	int			i;
+
+	if (catalog_find_table(catalog, "south_migrationhistory") != NULL)
+	{
+		catalog->generation = SENTRY_GENERATION_9;
+		catalog->generation_source = "south_migrationhistory";
+	}
+	else
+	{
+		catalog->generation = SENTRY_GENERATION_MODERN;
+		catalog->generation_source =
+			catalog_find_table(catalog, "django_migrations") != NULL
+			? "django_migrations" : "no migration table";
+	}
+	for (i = 0; i < catalog->ntables; i++)
+		catalog->tables[i].generation = catalog->generation;
+}
+
+/*
+ * Read the schema's tables and columns, or NULL when it has no
+ * sentry_project table.  The result lives in the caller's memory context
+ * (SPI_execute's rows are copied out).
  */
 SentryCatalog *
-catalog_load(const char *schema)
+catalog_read(const char *schema)
 {
 	SentryCatalog *catalog = palloc0(sizeof(SentryCatalog));
 	Oid			argtypes[1] = {TEXTOID};
@@ -93,12 +121,22 @@ catalog_load(const char *schema)
 		}
 	}
 
-	if (catalog_find_table(catalog, "south_migrationhistory") != NULL)
-		catalog->generation = SENTRY_GENERATION_9;
-	else
-		catalog->generation = SENTRY_GENERATION_MODERN;
-
 	if (catalog_find_table(catalog, "sentry_project") == NULL)
+		return NULL;
+	detect_generation(catalog);
+	return catalog;
+}
+
+/*
+ * Read the schema's tables and columns; a schema without Sentry is an
+ * error that says how to point the extension at one.
+ */
+SentryCatalog *
+catalog_load(const char *schema)
+{
+	SentryCatalog *catalog = catalog_read(schema);
+
+	if (catalog == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("schema \"%s\" holds no Sentry database", schema),
@@ -159,19 +197,28 @@ catalog_find_column(const CatalogTable *table, const char *name)
 	return NULL;
 }
 
+/* Indexed by SentryGeneration */
+static const GenerationTraits generation_traits[] = {
+	[SENTRY_GENERATION_9] = {"sentry 9", false},
+	[SENTRY_GENERATION_MODERN] = {"modern", true},
+};
+
+/*
+ * The traits of a generation.
+ */
+const GenerationTraits *
+catalog_generation_traits(SentryGeneration generation)
+{
+	if ((int) generation < 0 || (int) generation >= (int) lengthof(generation_traits))
+		elog(ERROR, "unknown Sentry generation %d", (int) generation);
+	return &generation_traits[generation];
+}
+
 /*
  * For sentry_fixtures_info() and messages.
  */
 const char *
 catalog_generation_name(SentryGeneration generation)
 {
-	switch (generation)
-	{
-		case SENTRY_GENERATION_9:
-			return "sentry 9";
-		case SENTRY_GENERATION_MODERN:
-			return "modern";
-	}
-	elog(ERROR, "unknown Sentry generation %d", (int) generation);
-	return NULL;				/* keep compiler quiet */
+	return catalog_generation_traits(generation)->name;
 }

@@ -34,18 +34,23 @@ typedef struct CatalogTable
 	CatalogColumn *columns;
 	char	   *id_sequence;	/* quoted sequence behind id, or NULL */
 	bool		id_always_identity; /* GENERATED ALWAYS AS IDENTITY */
+	SentryGeneration generation;	/* of the schema, for defaults.c */
 } CatalogTable;
 
 typedef struct SentryCatalog
 {
 	char	   *schema;
 	SentryGeneration generation;
+	const char *generation_source;	/* the table it was told by */
 	int			ntables;
 	CatalogTable *tables;		/* sorted by name */
 } SentryCatalog;
 
 /* Read the tables of schema (one statement); errors if it holds no Sentry */
 extern SentryCatalog *catalog_load(const char *schema);
+
+/* The same, but NULL when the schema holds no Sentry */
+extern SentryCatalog *catalog_read(const char *schema);
 
 /* A table, or NULL when the schema does not have it */
 extern CatalogTable *catalog_find_table(const SentryCatalog *catalog, const char *name);
@@ -55,6 +60,16 @@ extern CatalogTable *catalog_require_table(const SentryCatalog *catalog, const c
 
 /* A column of a table, or NULL */
 extern CatalogColumn *catalog_find_column(const CatalogTable *table, const char *name);
+
+/* What tells one generation's Sentry apart, as data */
+typedef struct GenerationTraits
+{
+	const char *name;			/* human-readable, for sentry_fixtures_info() */
+	bool		slug_strips_cut_dashes; /* slugify_instance() strips '-' after
+										 * cutting the slug to length */
+} GenerationTraits;
+
+extern const GenerationTraits *catalog_generation_traits(SentryGeneration generation);
 
 /* Human-readable name of a generation */
 extern const char *catalog_generation_name(SentryGeneration generation);

@@ -3,10 +3,11 @@
 # demo.sh: the main job on an embedded default (README, "Try it").
 #
 # Installs and builds like test.sh, then on a throwaway PostgreSQL cluster
-# (pg_virtualenv, as the postgres user): bootstraps a Sentry schema (the
-# real Sentry 9.0 dump from ../shared when it is there, else the test
-# schema this repository ships), validates and applies example.yml, applies
-# it again to show that nothing is left to do, and prints the DSNs.
+# (pg_virtualenv, as the postgres user) runs "sentry-fixtures init": creates
+# the database and the extension, bootstraps a Sentry schema (the real
+# Sentry 9.0 dump from ../shared when it is there, else the test schema this
+# repository ships), applies example.yml and prints the report; runs it
+# again to show that nothing is left to do, and prints the DSNs.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")" && pwd)
@@ -27,24 +28,29 @@ chown -R postgres: "$work"
 
 url_prefix=$(sed -n 's/^url_prefix: *//p' example.yml)
 
-cat >"$work/demo.sql" <<SQL
-\\set ON_ERROR_STOP on
-\\echo '== bootstrap the Sentry schema ($(basename "$schema"))'
-CREATE EXTENSION sentry_fixtures;
-SELECT * FROM sentry_schema_bootstrap(pg_read_file('$work/schema.sql'), no_owner => true);
-\\echo '== validate example.yml (no rows: no problems)'
-SELECT * FROM sentry_fixtures_validate(pg_read_file('$work/example.yml'));
-\\echo '== apply example.yml'
-SET sentry_fixtures.password_iterations = 1000;
-SELECT * FROM sentry_fixtures_apply(pg_read_file('$work/example.yml'));
-\\echo '== apply it again: nothing to do'
-SELECT * FROM sentry_fixtures_apply(pg_read_file('$work/example.yml'));
-\\echo '== the DSNs'
+cli=$(pg_config --bindir)/sentry-fixtures
+
+# What runs on the throwaway cluster (pg_virtualenv sets PGHOST, PGPORT,
+# PGUSER and PGPASSWORD): the command an init container would run, twice
+cat >"$work/demo-run.sh" <<SH
+set -e
+export PGDATABASE=sentry
+echo '== sentry-fixtures init: database, extension, schema ($(basename "$schema")), example.yml'
+'$cli' init --schema schema.sql --no-owner --fixtures example.yml
+echo
+echo '== sentry-fixtures init again: nothing to do'
+'$cli' init --schema schema.sql --no-owner --fixtures example.yml
+echo
+echo '== the DSNs'
+psql -X -v ON_ERROR_STOP=1 -f dsns.sql
+SH
+
+cat >"$work/dsns.sql" <<SQL
 SELECT p.id, p.name,
        regexp_replace('$url_prefix', '://', '://' || k.public_key || ':' || k.secret_key || '@') || '/' || p.id AS dsn
 FROM sentry_project p JOIN sentry_projectkey k ON k.project_id = p.id
 WHERE k.status = 0 ORDER BY p.id, k.id;
 SQL
-chown postgres: "$work/demo.sql"
+chown postgres: "$work/demo-run.sh" "$work/dsns.sql"
 
-su postgres -s /bin/bash -c "cd '$work' && pg_virtualenv sh -c 'createdb sentry && psql -X -d sentry -f demo.sql'"
+su postgres -s /bin/bash -c "cd '$work' && pg_virtualenv bash demo-run.sh"

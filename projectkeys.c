@@ -12,12 +12,14 @@
  *	  the fixture's public and secret key;
  *	- else a key is created, with a random secret when the DSN has none.
  * Secrets appear in report details as their first four characters only.
+ * Every key of a fixture project then has its mapping row (companions.c).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "utils/builtins.h"
 
 #include "reconcile_int.h"
@@ -38,7 +40,7 @@ typedef struct ExistingKey
 #define KEY_STATUS_ACTIVE 0
 
 /*
- * Read, in one statement and by id, the keys with a fixture public key and
+ * Read, in one statement, the keys with a fixture public key and
  * the keys of the projects the fixture manages.
  */
 static ExistingKey *
@@ -67,8 +69,9 @@ load_keys(ReconcileState *state, const CatalogTable *table, int *nkeys)
 	args[1] = int8_array_datum(project_ids, n);
 
 	nrows = spi_select(psprintf("SELECT id, project_id, public_key, secret_key, status FROM %s"
-								" WHERE public_key = ANY ($1) OR project_id = ANY ($2)"
-								" ORDER BY id", table->qualified_name),
+								" WHERE public_key IN (SELECT pg_catalog.unnest($1))"
+								" OR project_id IN (SELECT pg_catalog.unnest($2))",
+								table->qualified_name),
 					   2, argtypes, args);
 	keys = palloc(Max(nrows, 1) * sizeof(ExistingKey));
 	for (i = 0; i < nrows; i++)
@@ -80,6 +83,7 @@ load_keys(ReconcileState *state, const CatalogTable *table, int *nkeys)
 		keys[i].status = spi_get_int64(i, 5);
 		keys[i].claimed = false;
 	}
+	SPI_freetuptable(SPI_tuptable);
 	*nkeys = (int) nrows;
 	return keys;
 }
@@ -183,7 +187,7 @@ update_key(ReconcileState *state, RowBatch *updates, const FixtureProject *fp,
 	const char *secret = dsn->secret_key[0] != '\0' ? dsn->secret_key : key->secret_key;
 	StringInfoData detail;
 
-	initStringInfo(&detail);
+	detail_init(&detail);
 	if (key->public_key == NULL || strcmp(key->public_key, dsn->public_key) != 0)
 		detail_change(&detail, "public_key", key->public_key, dsn->public_key);
 	if (key->project_id != dsn->project_id)
@@ -224,6 +228,8 @@ reconcile_project_keys(ReconcileState *state)
 	KeyIndex	index;
 	int			nnew = 0;
 	int64	   *new_ids;
+	int64	   *key_ids = palloc(Max(fixture->nprojects, 1) * sizeof(int64));
+	int			nkey_ids = 0;
 	int			i;
 
 	keys = load_keys(state, table, &nkeys);
@@ -262,8 +268,10 @@ reconcile_project_keys(ReconcileState *state)
 		if (chosen[i] != NULL)
 		{
 			update_key(state, updates, fp, chosen[i]);
+			key_ids[nkey_ids++] = chosen[i]->id;
 			continue;
 		}
+		key_ids[nkey_ids++] = new_ids[nnew];
 		/* a generated secret is reported as such: a plan cannot know it */
 		secret = dsn->secret_key[0] != '\0' ? pstrdup(dsn->secret_key) : random_hex_key();
 		row_batch_add(inserts, (const char *[]) {
@@ -279,4 +287,5 @@ reconcile_project_keys(ReconcileState *state)
 
 	row_batch_update(updates);
 	reconcile_insert(state, inserts);
+	reconcile_companions(state, "sentry_projectkey", key_ids, nkey_ids);
 }

@@ -16,16 +16,23 @@
  * project gets what Sentry gives a new project (default alert rule, saved
  * searches or project options, by generation).
  *
+ * A deleted project takes along what refers to it through the catalog's
+ * foreign keys, and through the columns Sentry keeps without a constraint
+ * whose names its foreign keys use (cascade.c); and the control-silo
+ * mapping rows of its keys (project_mapping_ref), which nothing in the catalog
+ * ties to the keys.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "cascade.h"
 #include "reconcile_int.h"
-#include "slug.h"
 #include "spiutil.h"
 
 /* A project as it is */
@@ -95,6 +102,16 @@ static const NewProjectRow new_project_rows[] = {
 		"\"fallthroughType\":\"ActiveMembers\"}]}", "0"}},
 };
 
+/*
+ * Mapping rows that mirror a project's rows in current Sentry's control
+ * silo, and those of one key.  They are written by companions.c and go
+ * when the project or key does.
+ */
+const MappingRef project_mapping_ref =
+{"sentry_projectkeymapping", "project_key_id", "sentry_projectkey", "project_id"};
+const MappingRef key_mapping_ref =
+{"sentry_projectkeymapping", "project_key_id", "sentry_projectkey", "id"};
+
 /* qsort/bsearch: projects by id */
 static int
 project_id_cmp(const void *a, const void *b)
@@ -156,7 +173,8 @@ find_project_by_name(const ProjectIndex *index, const char *name)
 
 /*
  * Read, in one statement, every project the fixture names by id and every
- * project of the organization it names by name.
+ * project of the organization it names by name (arrays through unnest,
+ * see tablewrite.c).
  */
 static void
 load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *index)
@@ -180,7 +198,8 @@ load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *in
 	args[2] = text_array_datum(names, fixture->nprojects);
 
 	n = spi_select(psprintf("SELECT id, name, slug, platform, organization_id FROM %s"
-							" WHERE id = ANY ($1) OR (organization_id = $2 AND name = ANY ($3))",
+							" WHERE id IN (SELECT pg_catalog.unnest($1)) OR (organization_id = $2"
+							" AND name IN (SELECT pg_catalog.unnest($3)))",
 							table->qualified_name), 3, argtypes, args);
 
 	index->by_id = palloc(Max(n, 1) * sizeof(ExistingProject));
@@ -196,6 +215,7 @@ load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *in
 		p->organization_id = spi_get_int64(i, 5);
 		p->claimed_by_id = false;
 	}
+	SPI_freetuptable(SPI_tuptable);
 	qsort(index->by_id, n, sizeof(ExistingProject), project_id_cmp);
 
 	for (j = 0; j < fixture->nprojects; j++)
@@ -215,6 +235,54 @@ load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *in
 }
 
 /*
+ * Delete the mapping rows reached through ref from the doomed roots, in
+ * one statement, and count them against their root.  A schema that lacks
+ * ref's tables or columns has none.
+ */
+void
+delete_mapping_rows(ReconcileState *state, const MappingRef *ref,
+					const int64 *ids, int nids, CascadeCount *counts)
+{
+	const CatalogTable *table = catalog_find_table(state->catalog, ref->table);
+	const CatalogTable *via = catalog_find_table(state->catalog, ref->via);
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1];
+	bool	   *reached;
+	char	   *sql;
+	int			ret;
+	uint64		i;
+	int			k;
+
+	if (table == NULL || via == NULL || catalog_find_column(table, ref->column) == NULL ||
+		catalog_find_column(via, ref->via_column) == NULL)
+		return;
+	sql = psprintf("DELETE FROM %s AS t USING %s AS v WHERE t.%s = v.id"
+				   " AND v.%s = ANY ($1) RETURNING v.%s",
+				   table->qualified_name, via->qualified_name, quote_identifier(ref->column),
+				   quote_identifier(ref->via_column), quote_identifier(ref->via_column));
+	args[0] = int8_array_datum(ids, nids);
+	ret = SPI_execute_with_args(sql, 1, argtypes, args, NULL, false, 0);
+	if (ret != SPI_OK_DELETE_RETURNING)
+		elog(ERROR, "deleting from %s failed: %s", ref->table, SPI_result_code_string(ret));
+
+	reached = palloc0(nids * sizeof(bool));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		int64		root_id = spi_get_int64(i, 1);
+
+		for (k = 0; k < nids; k++)
+		{
+			if (ids[k] != root_id)
+				continue;
+			counts[k].dependent_rows++;
+			if (!reached[k])
+				counts[k].dependent_tables++;
+			reached[k] = true;
+		}
+	}
+}
+
+/*
  * Rule 1's deletes: the projects, with what depends on them, one report
  * row each saying how much went with it.
  */
@@ -224,6 +292,7 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 {
 	int64	   *ids;
 	CascadeCount *counts;
+	CascadeCount *mappings;
 	int			i;
 
 	if (ndoomed == 0)
@@ -231,9 +300,12 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 
 	ids = palloc(ndoomed * sizeof(int64));
 	counts = palloc0(ndoomed * sizeof(CascadeCount));
+	mappings = palloc0(ndoomed * sizeof(CascadeCount));
 	for (i = 0; i < ndoomed; i++)
 		ids[i] = doomed[i]->id;
 
+	/* first, while the rows they go through still exist */
+	delete_mapping_rows(state, &project_mapping_ref, ids, ndoomed, mappings);
 	cascade_delete(state->catalog->schema, "sentry_project", ids, ndoomed, counts);
 
 	for (i = 0; i < ndoomed; i++)
@@ -241,8 +313,10 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 				   psprintf("replaced by project id %s; " INT64_FORMAT
 							" dependent rows in %d tables deleted, " INT64_FORMAT
 							" references set to NULL",
-							wanted_ids[i], counts[i].dependent_rows,
-							counts[i].dependent_tables, counts[i].nulled_refs));
+							wanted_ids[i],
+							counts[i].dependent_rows + mappings[i].dependent_rows,
+							counts[i].dependent_tables + mappings[i].dependent_tables,
+							counts[i].nulled_refs + mappings[i].nulled_refs));
 }
 
 /*
@@ -254,7 +328,7 @@ project_changes(ReconcileState *state, const FixtureProject *fp,
 {
 	StringInfoData detail;
 
-	initStringInfo(&detail);
+	detail_init(&detail);
 	if (strcmp(p->name, fp->name.value) != 0)
 		detail_change(&detail, "name", p->name, fp->name.value);
 	if (p->slug == NULL || strcmp(p->slug, slug) != 0)
@@ -290,9 +364,10 @@ skip_project(ReconcileState *state, const FixtureProject *fp,
  * inserts, each as one statement.
  */
 static void
-reconcile_project_rows(ReconcileState *state, const CatalogTable *table)
+reconcile_project_rows(ReconcileState *state)
 {
 	static const char *const columns[] = {"id", "name", "slug", "platform", "organization_id"};
+	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_project");
 	Fixture    *fixture = state->fixture;
 	RowBatch   *inserts = row_batch_create(table, lengthof(columns), columns);
 	RowBatch   *updates = row_batch_create(table, lengthof(columns), columns);
@@ -311,7 +386,7 @@ reconcile_project_rows(ReconcileState *state, const CatalogTable *table)
 		ExistingProject *by_id = find_project_by_id(&index, fp->parsed.project_id);
 		ExistingProject *by_name = find_project_by_name(&index, fp->name.value);
 		char	   *id = int64_text(fp->parsed.project_id);
-		char	   *slug = sentry_slugify(fp->name.value, SENTRY_SLUG_MAX_LENGTH);
+		char	   *slug = reconcile_slug(state, fp->name.value);
 		const char *row[5] = {id, fp->name.value, slug, fp->platform.value, organization_id};
 
 		if (by_id != NULL && by_name != NULL && by_id != by_name)
@@ -398,7 +473,7 @@ load_project_teams(ReconcileState *state, const CatalogTable *table, int *nlinks
 
 	n = spi_select(psprintf("SELECT pt.id, pt.project_id, pt.team_id, t.name FROM %s AS pt"
 							" LEFT JOIN %s AS t ON t.id = pt.team_id"
-							" WHERE pt.project_id = ANY ($1)",
+							" WHERE pt.project_id IN (SELECT pg_catalog.unnest($1))",
 							table->qualified_name, teams->qualified_name),
 				   1, argtypes, args);
 	links = palloc(Max(n, 1) * sizeof(ExistingProjectTeam));
@@ -409,6 +484,7 @@ load_project_teams(ReconcileState *state, const CatalogTable *table, int *nlinks
 		links[i].team_id = spi_get_int64(i, 3);
 		links[i].team_name = spi_get_text(i, 4);
 	}
+	SPI_freetuptable(SPI_tuptable);
 	qsort(links, n, sizeof(ExistingProjectTeam), projectteam_cmp);
 	*nlinks = (int) n;
 	return links;
@@ -569,6 +645,10 @@ insert_new_project_group(ReconcileState *state, const NewProjectRow *group, int 
 static void
 add_new_project_rows(ReconcileState *state)
 {
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+												  "sentry_fixtures new project rows",
+												  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext oldcontext = MemoryContextSwitchTo(scratch);
 	int			first = 0;
 
 	while (first < (int) lengthof(new_project_rows))
@@ -582,8 +662,11 @@ add_new_project_rows(ReconcileState *state)
 			end++;
 		if (group->generation == state->catalog->generation)
 			insert_new_project_group(state, group, end - first);
+		MemoryContextReset(scratch);
 		first = end;
 	}
+	MemoryContextSwitchTo(oldcontext);
+	MemoryContextDelete(scratch);
 }
 
 /*
@@ -592,10 +675,10 @@ add_new_project_rows(ReconcileState *state)
 void
 reconcile_projects(ReconcileState *state)
 {
-	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_project");
-
-	state->projects = palloc0(Max(state->fixture->nprojects, 1) * sizeof(ProjectOutcome));
-	reconcile_project_rows(state, table);
-	reconcile_project_teams(state);
-	add_new_project_rows(state);
+	state->projects = MemoryContextAllocZero(state->context,
+											 Max(state->fixture->nprojects, 1) *
+											 sizeof(ProjectOutcome));
+	reconcile_step(state, reconcile_project_rows);
+	reconcile_step(state, reconcile_project_teams);
+	reconcile_step(state, add_new_project_rows);
 }

@@ -12,10 +12,12 @@
  *	- teams of the organization the fixture does not name, but for those
  *	  that hold a project that stays unmanaged (the internal project);
  *	- memberships of users the fixture does not name (users.c).
- * Projects, keys and teams go with what depends on them (cascade.c); each
- * is one delete row saying how much went with it.  The queries here must
- * see the apply's own writes, hence spi_select_current().  A project kept by its
- * name only is the other half of a skipped entry (rule 5): it stays.
+ * Projects, keys and teams go with what depends on them (cascade.c), and
+ * projects and keys with their keys' mapping rows, which the catalog does
+ * not tie to them (projects.c); each is one delete row saying how much
+ * went with it.  The queries here see
+ * the apply's own writes (spi_select).  A project kept by its name only
+ * is the other half of a skipped entry (rule 5): it stays.
  *
  *-------------------------------------------------------------------------
  */
@@ -33,16 +35,19 @@
 
 /*
  * Delete the rows of table whose ids the last query returned in column 1,
- * named by column 2, with their dependants; one report row each, whose
- * detail starts with column 3 when it is not NULL.
+ * named by column 2, with their dependants and the mapping rows of
+ * mapping (when not NULL); one report row each, whose detail starts with
+ * column 3 when it is not NULL.
  */
 static void
-delete_selected(ReconcileState *state, const char *table, const char *kind, uint64 n)
+delete_selected(ReconcileState *state, const char *table, const char *kind,
+				const MappingRef *mapping, uint64 n)
 {
 	int64	   *ids = palloc(Max(n, 1) * sizeof(int64));
 	char	  **names = palloc(Max(n, 1) * sizeof(char *));
 	char	  **what = palloc(Max(n, 1) * sizeof(char *));
 	CascadeCount *counts = palloc0(Max(n, 1) * sizeof(CascadeCount));
+	CascadeCount *mappings = palloc0(Max(n, 1) * sizeof(CascadeCount));
 	uint64		i;
 
 	if (n == 0)
@@ -54,6 +59,9 @@ delete_selected(ReconcileState *state, const char *table, const char *kind, uint
 		what[i] = spi_get_text(i, 3);
 	}
 
+	/* first, while the rows they go through still exist */
+	if (mapping != NULL)
+		delete_mapping_rows(state, mapping, ids, (int) n, mappings);
 	cascade_delete(state->catalog->schema, table, ids, (int) n, counts);
 
 	for (i = 0; i < n; i++)
@@ -61,7 +69,9 @@ delete_selected(ReconcileState *state, const char *table, const char *kind, uint
 				   psprintf("%s%snot in the fixture; " INT64_FORMAT
 							" dependent rows in %d tables deleted, " INT64_FORMAT
 							" references set to NULL", what[i] ? what[i] : "",
-							what[i] ? "; " : "", counts[i].dependent_rows, counts[i].dependent_tables,
+							what[i] ? "; " : "",
+							counts[i].dependent_rows + mappings[i].dependent_rows,
+							counts[i].dependent_tables + mappings[i].dependent_tables,
 							counts[i].nulled_refs));
 }
 
@@ -89,8 +99,8 @@ prune_projects(ReconcileState *state)
 	args[2] = text_array_datum(names, fixture->nprojects);
 	args[3] = CStringGetTextDatum(SENTRY_INTERNAL_PROJECT_SLUG);
 
-	delete_selected(state, "sentry_project", "project",
-					spi_select_current(psprintf("SELECT id, name, NULL FROM %s WHERE organization_id = $1"
+	delete_selected(state, "sentry_project", "project", &project_mapping_ref,
+					spi_select(psprintf("SELECT id, name, NULL FROM %s WHERE organization_id = $1"
 										" AND id <> ALL ($2) AND name <> ALL ($3)"
 										" AND slug IS DISTINCT FROM $4 ORDER BY id",
 										table->qualified_name), 4, argtypes, args));
@@ -123,8 +133,8 @@ prune_project_keys(ReconcileState *state)
 	args[0] = int8_array_datum(ids, n);
 	args[1] = text_array_datum(public_keys, n);
 
-	delete_selected(state, "sentry_projectkey", "project_key",
-					spi_select_current(psprintf("SELECT k.id, p.name, 'public_key: ' || coalesce(k.public_key, '(none)')"
+	delete_selected(state, "sentry_projectkey", "project_key", &key_mapping_ref,
+					spi_select(psprintf("SELECT k.id, p.name, 'public_key: ' || coalesce(k.public_key, '(none)')"
 										" FROM %s AS k JOIN %s AS p ON p.id = k.project_id"
 										" JOIN unnest($1::pg_catalog.int8[], $2::pg_catalog.text[])"
 										" AS f(project_id, public_key) ON f.project_id = k.project_id"
@@ -157,8 +167,8 @@ prune_teams(ReconcileState *state)
 	args[1] = int8_array_datum(state->team_ids, fixture->nteams);
 	args[2] = int8_array_datum(managed, nmanaged);
 
-	delete_selected(state, "sentry_team", "team",
-					spi_select_current(psprintf("SELECT t.id, t.name, NULL FROM %s AS t"
+	delete_selected(state, "sentry_team", "team", NULL,
+					spi_select(psprintf("SELECT t.id, t.name, NULL FROM %s AS t"
 										" WHERE t.organization_id = $1 AND t.id <> ALL ($2)"
 										" AND NOT EXISTS (SELECT 1 FROM %s AS pt WHERE pt.team_id = t.id"
 										" AND pt.project_id <> ALL ($3)) ORDER BY t.id",

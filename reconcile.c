@@ -16,7 +16,9 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/resowner.h"
 
 #include "reconcile.h"
@@ -59,12 +61,41 @@ random_hex_key(void)
 }
 
 /*
+ * Sentry's slug for a name: Django's slugify cut to the slug length; current
+ * Sentry's slugify_instance() also strips a '-' the cut left at the end.
+ */
+char *
+reconcile_slug(const ReconcileState *state, const char *name)
+{
+	char	   *slug = sentry_slugify(name, SENTRY_SLUG_MAX_LENGTH);
+	size_t		len = strlen(slug);
+
+	if (catalog_generation_traits(state->catalog->generation)->slug_strips_cut_dashes)
+		while (len > 0 && slug[len - 1] == '-')
+			slug[--len] = '\0';
+	return slug;
+}
+
+/*
+ * An empty report detail that allocates nothing until a change is added:
+ * most objects are unchanged, and a StringInfo each would be 10 MB of
+ * garbage at 10,000 projects.
+ */
+void
+detail_init(StringInfo detail)
+{
+	memset(detail, 0, sizeof(StringInfoData));
+}
+
+/*
  * Append "field: old -> new" (", "-separated) to a report detail.
  */
 void
 detail_change(StringInfo detail, const char *field,
 			  const char *old_value, const char *new_value)
 {
+	if (detail->data == NULL)
+		initStringInfo(detail);
 	appendStringInfo(detail, "%s%s: %s -> %s", detail->len > 0 ? ", " : "",
 					 field, old_value ? old_value : "(none)",
 					 new_value ? new_value : "(none)");
@@ -90,9 +121,13 @@ reconcile_new_ids(ReconcileState *state, const CatalogTable *table, int n)
 			predicted = lfirst(lc);
 	if (predicted == NULL)
 	{
+		/* the predictions outlive the step that makes the first one */
+		MemoryContext oldcontext = MemoryContextSwitchTo(state->context);
+
 		predicted = palloc0(sizeof(PredictedIds));
 		predicted->table = table;
 		state->predicted = lappend(state->predicted, predicted);
+		MemoryContextSwitchTo(oldcontext);
 	}
 	ids = table_allocate_ids(table, predicted->used + n, true);
 	ids += predicted->used;
@@ -107,11 +142,34 @@ reconcile_new_ids(ReconcileState *state, const CatalogTable *table, int n)
 void
 reconcile_insert(ReconcileState *state, RowBatch *batch)
 {
+	MemoryContext oldcontext;
+
 	if (batch->nrows == 0)
 		return;
 	row_batch_insert(batch);
+	oldcontext = MemoryContextSwitchTo(state->context);
 	state->inserted_tables = list_append_unique_ptr(state->inserted_tables,
 													(void *) batch->table);
+	MemoryContextSwitchTo(oldcontext);
+}
+
+/*
+ * Run one step of the apply in a scratch memory context, deleted after
+ * it: the rows, arrays and report details a step builds are dead once
+ * written, and kept until the end they came to over 100 MB at 10,000
+ * projects.  What later steps read lives in state->context.
+ */
+void
+reconcile_step(ReconcileState *state, ReconcileStep step)
+{
+	MemoryContext scratch = AllocSetContextCreate(state->context,
+												  "sentry_fixtures step",
+												  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext oldcontext = MemoryContextSwitchTo(scratch);
+
+	step(state);
+	MemoryContextSwitchTo(oldcontext);
+	MemoryContextDelete(scratch);
 }
 
 /*
@@ -158,7 +216,7 @@ reconcile_organization(ReconcileState *state)
 	{
 		static const char *const columns[] = {"id", "name", "slug"};
 		RowBatch   *batch = row_batch_create(table, lengthof(columns), columns);
-		char	   *slug = sentry_slugify(wanted, SENTRY_SLUG_MAX_LENGTH);
+		char	   *slug = reconcile_slug(state, wanted);
 
 		state->organization_id = reconcile_new_ids(state, table, 1)[0];
 		row_batch_add(batch, (const char *[]) {
@@ -168,6 +226,7 @@ reconcile_organization(ReconcileState *state)
 		report_row(&state->report, REPORT_CREATE, "organization", wanted,
 				   state->organization_id, psprintf("slug: %s", slug));
 	}
+	reconcile_companions(state, "sentry_organization", &state->organization_id, 1);
 }
 
 /* A team of the organization as it is */
@@ -267,6 +326,7 @@ load_teams(ReconcileState *state, const CatalogTable *table, int *nteams)
 		teams[i].name = spi_get_text(i, 2);
 		teams[i].slug = spi_get_text(i, 3);
 	}
+	SPI_freetuptable(SPI_tuptable);
 	qsort(teams, n, sizeof(ExistingTeam), team_name_cmp);
 	*nteams = (int) n;
 	return teams;
@@ -293,7 +353,8 @@ reconcile_teams(ReconcileState *state)
 	int			i;
 
 	teams = load_teams(state, table, &nteams);
-	state->team_ids = palloc0(Max(fixture->nteams, 1) * sizeof(int64));
+	state->team_ids = MemoryContextAllocZero(state->context,
+											 Max(fixture->nteams, 1) * sizeof(int64));
 
 	for (i = 0; i < fixture->nteams; i++)
 		if (find_team_by_name(teams, nteams, fixture->teams[i].name.value) == NULL)
@@ -304,7 +365,7 @@ reconcile_teams(ReconcileState *state)
 	for (i = 0; i < fixture->nteams; i++)
 	{
 		const char *name = fixture->teams[i].name.value;
-		char	   *slug = sentry_slugify(name, SENTRY_SLUG_MAX_LENGTH);
+		char	   *slug = reconcile_slug(state, name);
 		ExistingTeam *team = find_team_by_name(teams, nteams, name);
 
 		if (team == NULL)
@@ -358,17 +419,17 @@ fix_sequences(ReconcileState *state)
 static void
 reconcile_steps(ReconcileState *state)
 {
-	reconcile_organization(state);
-	reconcile_teams(state);
+	reconcile_step(state, reconcile_organization);
+	reconcile_step(state, reconcile_teams);
 	reconcile_projects(state);
-	reconcile_project_keys(state);
+	reconcile_step(state, reconcile_project_keys);
 	if (state->fixture->admin.present)
-		reconcile_admin(state);
-	reconcile_users(state);
+		reconcile_step(state, reconcile_admin);
+	reconcile_step(state, reconcile_users);
 	if (state->fixture->prune)
-		reconcile_prune(state);
+		reconcile_step(state, reconcile_prune);
 	if (!state->dry_run)
-		fix_sequences(state);
+		reconcile_step(state, fix_sequences);
 }
 
 /*
@@ -384,6 +445,7 @@ reconcile_apply(Fixture *fixture, bool dry_run, Tuplestorestate *store, TupleDes
 	memset(&state, 0, sizeof(state));
 	state.fixture = fixture;
 	state.dry_run = dry_run;
+	state.context = oldcontext;
 	report_init(&state.report, store, desc);
 
 	take_apply_lock();

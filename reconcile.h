@@ -15,8 +15,9 @@
 
 /*
  * Apply a fixture without problems.  Report rows (action, kind, name, id,
- * detail) go to store.  With fixture->prune, what it does not name goes.  With dry_run, the work is rolled back and only the
- * report remains.  Uses SPI; the caller must be connected.
+ * detail) go to store.  With fixture->prune, what it does not name goes.
+ * With dry_run, the work is rolled back and only the report remains.  Uses
+ * SPI; the caller must be connected.
  */
 extern void reconcile_apply(Fixture *fixture, bool dry_run,
 							Tuplestorestate *store, TupleDesc desc);

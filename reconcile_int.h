@@ -17,6 +17,7 @@
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 
+#include "cascade.h"
 #include "catalog.h"
 #include "fixture.h"
 #include "report.h"
@@ -58,6 +59,7 @@ typedef struct ReconcileState
 	SentryCatalog *catalog;
 	Report		report;
 	bool		dry_run;
+	MemoryContext context;		/* for what outlives a step */
 
 	int64		organization_id;
 	int64	   *team_ids;		/* per fixture team */
@@ -65,13 +67,43 @@ typedef struct ReconcileState
 
 	List	   *inserted_tables;	/* CatalogTable *, for the sequence fix */
 	List	   *predicted;		/* PredictedIds *, in a dry run */
+	char	   *region_name;	/* of mapping rows, read once (companions.c) */
 } ReconcileState;
+
+/* reconcile.c: run a step in a scratch memory context deleted after it */
+typedef void (*ReconcileStep) (ReconcileState *state);
+extern void reconcile_step(ReconcileState *state, ReconcileStep step);
+
+/*
+ * Control-silo mapping rows that nothing in the catalog ties to their
+ * source: table.column holds the id of a via row whose via_column is the
+ * id of the row deleted (the root).
+ */
+typedef struct MappingRef
+{
+	const char *table;
+	const char *column;
+	const char *via;
+	const char *via_column;
+} MappingRef;
 
 /* projects.c */
 extern void reconcile_projects(ReconcileState *state);
 
+/* projects.c: the mapping rows of a project's keys, and of one key */
+extern const MappingRef project_mapping_ref;
+extern const MappingRef key_mapping_ref;
+
+/* projects.c: delete them before their roots go, counted per root */
+extern void delete_mapping_rows(ReconcileState *state, const MappingRef *ref,
+								const int64 *ids, int nids, CascadeCount *counts);
+
 /* projectkeys.c */
 extern void reconcile_project_keys(ReconcileState *state);
+
+/* companions.c: mapping rows of the source table's rows ids */
+extern void reconcile_companions(ReconcileState *state, const char *source_name,
+								 const int64 *ids, int nids);
 
 /* admin.c: the admin, and any user the fixture wants */
 extern void reconcile_admin(ReconcileState *state);
@@ -93,9 +125,15 @@ extern int64 *reconcile_new_ids(ReconcileState *state, const CatalogTable *table
 /* reconcile.c: insert a batch and remember the table for the sequence fix */
 extern void reconcile_insert(ReconcileState *state, RowBatch *batch);
 
+/* reconcile.c: an empty detail, allocated by its first change */
+extern void detail_init(StringInfo detail);
+
 /* reconcile.c: append "field: old -> new" to a detail */
 extern void detail_change(StringInfo detail, const char *field,
 						  const char *old_value, const char *new_value);
+
+/* reconcile.c: the slug this generation's Sentry gives a name */
+extern char *reconcile_slug(const ReconcileState *state, const char *name);
 
 /* reconcile.c: 32 lowercase hex characters from pg_strong_random() */
 extern char *random_hex_key(void);

@@ -80,3 +80,13 @@ AS 'MODULE_PATHNAME', 'sentry_fixtures_export'
 LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 
 REVOKE ALL ON FUNCTION sentry_fixtures_export(boolean) FROM PUBLIC;
+
+--
+-- sentry_fixtures_info(): what the extension detects in this database
+--
+CREATE FUNCTION sentry_fixtures_info(OUT key text, OUT value text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'sentry_fixtures_info'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+REVOKE ALL ON FUNCTION sentry_fixtures_info() FROM PUBLIC;

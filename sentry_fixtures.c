@@ -5,7 +5,8 @@
  *
  * Each SQL function here is a thin shell: it unpacks its arguments, calls
  * the module that does the work (fixture.c, validate.c, reconcile.c,
- * bootstrap.c, dsn.c, password.c) and turns the result into rows.
+ * bootstrap.c, dsn.c, password.c, catalog.c, urlprefix.c) and turns the
+ * result into rows.
  *
  *-------------------------------------------------------------------------
  */
@@ -23,11 +24,13 @@
 #include "utils/guc.h"
 
 #include "bootstrap.h"
+#include "catalog.h"
 #include "dsn.h"
 #include "export.h"
 #include "password.h"
 #include "reconcile.h"
 #include "sentry_fixtures.h"
+#include "urlprefix.h"
 #include "validate.h"
 
 PG_MODULE_MAGIC;
@@ -50,6 +53,7 @@ PG_FUNCTION_INFO_V1(sentry_fixtures_plan);
 PG_FUNCTION_INFO_V1(sentry_schema_bootstrap);
 PG_FUNCTION_INFO_V1(sentry_password_hash);
 PG_FUNCTION_INFO_V1(sentry_fixtures_export);
+PG_FUNCTION_INFO_V1(sentry_fixtures_info);
 
 /*
  * Module load: define the settings and reserve their prefix.
@@ -395,4 +399,61 @@ sentry_fixtures_export(PG_FUNCTION_ARGS)
 	result = cstring_to_text(yaml);
 	SPI_finish();
 	PG_RETURN_TEXT_P(result);
+}
+
+/* One key/value row of sentry_fixtures_info() */
+static void
+put_info(ReturnSetInfo *rsinfo, const char *key, const char *value)
+{
+	Datum		values[2];
+	bool		nulls[2] = {false, value == NULL};
+
+	values[0] = CStringGetTextDatum(key);
+	values[1] = value ? CStringGetTextDatum(value) : (Datum) 0;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/*
+ * sentry_fixtures_info(): what the extension detects in this database, the
+ * way an apply would (no fixture: the url prefix comes from the setting or
+ * Sentry's option), for users debugging a setup.
+ */
+Datum
+sentry_fixtures_info(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Fixture    *empty = palloc0(sizeof(Fixture));
+	SentryCatalog *catalog;
+	UrlPrefixSource source;
+	char	   *prefix;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	catalog = catalog_read(sentry_fixtures_schema);
+	put_info(rsinfo, "schema", sentry_fixtures_schema);
+	if (catalog == NULL)
+	{
+		put_info(rsinfo, "generation", NULL);
+		put_info(rsinfo, "generation_source",
+				 psprintf("no table %s.sentry_project", sentry_fixtures_schema));
+	}
+	else
+	{
+		put_info(rsinfo, "generation", catalog_generation_name(catalog->generation));
+		put_info(rsinfo, "generation_source", catalog->generation_source);
+	}
+
+	prefix = url_prefix_lookup(empty, &source);
+	if (empty->problems != NIL)
+		prefix = ((FixtureProblem *) linitial(empty->problems))->message;
+	put_info(rsinfo, "url_prefix", prefix);
+	put_info(rsinfo, "url_prefix_source", url_prefix_source_name(source));
+	put_info(rsinfo, "password_iterations",
+			 psprintf("%d", sentry_fixtures_password_iterations));
+
+	SPI_finish();
+	return (Datum) 0;
 }

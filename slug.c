@@ -17,12 +17,15 @@
  * Sentry then cuts the slug to 50 characters, which can leave a '-' at the
  * end; so does this.
  *
+ * Validation and the reconciler slugify every name of a fixture, 20,000 at
+ * 10,000 projects: an ASCII name skips the decomposition (it is its own
+ * NFKD), and the slug is built in a buffer of its final size.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "common/unicode_norm.h"
-#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 
 #include "slug.h"
@@ -43,15 +46,17 @@ decomposed(const char *name)
 	int			len = strlen(name);
 	pg_wchar   *chars = palloc((len + 1) * sizeof(pg_wchar));
 	const unsigned char *p = (const unsigned char *) name;
+	bool		ascii = true;
 	int			n = 0;
 
 	while (*p)
 	{
+		ascii &= (*p < 0x80);
 		chars[n++] = utf8_to_unicode(p);
 		p += pg_utf_mblen(p);
 	}
 	chars[n] = 0;
-	return unicode_normalize(UNICODE_NFKD, chars);
+	return ascii ? chars : unicode_normalize(UNICODE_NFKD, chars);
 }
 
 /*
@@ -61,13 +66,19 @@ char *
 sentry_slugify(const char *name, int maxlen)
 {
 	pg_wchar   *chars = decomposed(name);
-	StringInfoData slug;
+	char	   *slug;
 	bool		pending_dash = false;
+	int			nchars = 0;
+	int			len = 0;
 	int			start = 0;
 	int			i;
 
-	initStringInfo(&slug);
-	for (i = 0; chars[i] != 0; i++)
+	/* each character gives at most one of the slug's: a dash or itself */
+	while (chars[nchars] != 0)
+		nchars++;
+	slug = palloc(nchars + 1);
+
+	for (i = 0; i < nchars; i++)
 	{
 		pg_wchar	c = chars[i];
 
@@ -78,17 +89,21 @@ sentry_slugify(const char *name, int maxlen)
 		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')
 		{
 			if (pending_dash)
-				appendStringInfoChar(&slug, '-');
+				slug[len++] = '-';
 			pending_dash = false;
-			appendStringInfoChar(&slug, (char) c);
+			slug[len++] = (char) c;
 		}
 	}
 
 	/* strip '-' and '_' from both ends */
-	while (slug.len > 0 && (slug.data[slug.len - 1] == '-' || slug.data[slug.len - 1] == '_'))
-		slug.data[--slug.len] = '\0';
-	while (start < slug.len && (slug.data[start] == '-' || slug.data[start] == '_'))
+	while (len > 0 && (slug[len - 1] == '-' || slug[len - 1] == '_'))
+		len--;
+	while (start < len && (slug[start] == '-' || slug[start] == '_'))
 		start++;
 
-	return pnstrdup(slug.data + start, Min(slug.len - start, maxlen));
+	len = Min(len - start, maxlen);
+	memmove(slug, slug + start, len);
+	slug[len] = '\0';
+	pfree(chars);
+	return slug;
 }

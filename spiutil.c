@@ -17,27 +17,20 @@
 #include "spiutil.h"
 
 /*
- * Run a read-only query and return the number of rows.
+ * Run a query that reads and return the number of rows.  Not read_only to
+ * SPI: that would reuse the calling statement's snapshot, which does not
+ * see what this apply has already written (a key deleted with its
+ * project would still be found).  SPI returns in its procedure memory
+ * context; going back to the caller's lets the reconciler free what each
+ * step allocates.
  */
 uint64
 spi_select(const char *sql, int nargs, Oid *argtypes, Datum *args)
 {
-	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, true, 0);
-
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "query failed: %s: %s", SPI_result_code_string(ret), sql);
-	return SPI_processed;
-}
-
-/*
- * Run a query that must see what this call has written so far: not in
- * read-only mode, so SPI takes a new snapshot after a command counter
- * increment.
- */
-uint64
-spi_select_current(const char *sql, int nargs, Oid *argtypes, Datum *args)
-{
+	MemoryContext caller = CurrentMemoryContext;
 	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, false, 0);
+
+	MemoryContextSwitchTo(caller);
 
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "query failed: %s: %s", SPI_result_code_string(ret), sql);

@@ -10,11 +10,8 @@
 
 #include "executor/spi.h"
 
-/* Run a read-only query with parameters; returns SPI_processed */
+/* Run a query that reads, seeing this call's writes; returns SPI_processed */
 extern uint64 spi_select(const char *sql, int nargs, Oid *argtypes, Datum *args);
-
-/* The same, seeing the writes of the current command too (a new snapshot) */
-extern uint64 spi_select_current(const char *sql, int nargs, Oid *argtypes, Datum *args);
 
 /* Column col (1-based) of row of SPI_tuptable, copied; NULL for SQL NULL */
 extern char *spi_get_text(uint64 row, int col);

@@ -10,6 +10,11 @@
  * types on the server.  Values are never pasted into SQL text; table and
  * column names come from the catalog and are quoted.
  *
+ * Arrays of ids or names are matched with IN (SELECT unnest($n)), here and
+ * in the reconciler's reads, never with = ANY ($n): for = ANY over a
+ * 10,000-element array the planner estimates the selectivity of each
+ * element, which took 150 ms for one statement, longer than running it.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -18,10 +23,29 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/memutils.h"
 
 #include "defaults.h"
 #include "spiutil.h"
 #include "tablewrite.h"
+
+/*
+ * SPI_execute_with_args, back in the caller's memory context afterwards
+ * (SPI leaves its procedure context current), so that what the caller
+ * allocates next goes where it expects, to be freed with it.
+ */
+static int
+execute_in_caller_context(const char *sql, int nargs, Oid *argtypes, Datum *args,
+						  const char *nulls, bool read_only, long count)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, nulls,
+											read_only, count);
+
+	MemoryContextSwitchTo(caller);
+	return ret;
+}
 
 /*
  * An empty batch.  Column names are not copied: callers pass literals.
@@ -45,7 +69,8 @@ row_batch_create(const CatalogTable *table, int ncolumns, const char *const *col
 }
 
 /*
- * Append a row, growing the column arrays by doubling.
+ * Append a row, growing the column arrays by doubling.  The values are
+ * referenced, not copied.
  */
 void
 row_batch_add(RowBatch *batch, const char *const *values)
@@ -61,8 +86,28 @@ row_batch_add(RowBatch *batch, const char *const *values)
 				: repalloc(batch->values[i], batch->capacity * sizeof(char *));
 	}
 	for (i = 0; i < batch->ncolumns; i++)
-		batch->values[i][batch->nrows] = values[i] ? pstrdup(values[i]) : NULL;
+		batch->values[i][batch->nrows] = (char *) values[i];
 	batch->nrows++;
+}
+
+/*
+ * One column of the batch as a text[].  Built in scratch and copied out:
+ * the per-element text values it is built from would otherwise stay as
+ * long as the array, doubling the memory of a 50,000-row batch.
+ */
+static Datum
+column_array(const RowBatch *batch, int column)
+{
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+												  "sentry_fixtures column array",
+												  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext oldcontext = MemoryContextSwitchTo(scratch);
+	Datum		array = text_array_datum(batch->values[column], batch->nrows);
+
+	MemoryContextSwitchTo(oldcontext);
+	array = datumCopy(array, false, -1);
+	MemoryContextDelete(scratch);
+	return array;
 }
 
 /*
@@ -84,11 +129,11 @@ execute_batch(const RowBatch *batch, const char *sql, const bool *used,
 		if (!used[i])
 			continue;
 		argtypes[nargs] = TEXTARRAYOID;
-		args[nargs] = text_array_datum(batch->values[i], batch->nrows);
+		args[nargs] = column_array(batch, i);
 		nargs++;
 	}
 
-	ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, false, 0);
+	ret = execute_in_caller_context(sql, nargs, argtypes, args, NULL, false, 0);
 	if (ret != expected_result)
 		elog(ERROR, "write to %s failed: %s", batch->table->name,
 			 SPI_result_code_string(ret));
@@ -133,6 +178,28 @@ batch_has_column(const RowBatch *batch, const char *name)
 }
 
 /*
+ * The unnest() side shared by inserts and updates: "$1::text[], $2::text[]"
+ * in unnest and the matching column names in alias, for the used columns.
+ */
+static void
+append_unnest_columns(const RowBatch *batch, const bool *used,
+					  StringInfo alias, StringInfo unnest)
+{
+	int			nargs = 0;
+	int			i;
+
+	for (i = 0; i < batch->ncolumns; i++)
+	{
+		if (!used[i])
+			continue;
+		nargs++;
+		appendStringInfo(alias, "%s%s", nargs > 1 ? ", " : "",
+						 quote_identifier(batch->columns[i]));
+		appendStringInfo(unnest, "%s$%d::pg_catalog.text[]", nargs > 1 ? ", " : "", nargs);
+	}
+}
+
+/*
  * INSERT INTO t (given..., defaulted...) SELECT u.c::type..., expr...
  * FROM unnest($1::text[], ...) AS u(c...).
  */
@@ -147,7 +214,6 @@ row_batch_insert(RowBatch *batch)
 	StringInfoData alias;
 	StringInfoData unnest;
 	StringInfoData sql;
-	int			nargs = 0;
 	int			i;
 
 	if (batch->nrows == 0)
@@ -160,6 +226,7 @@ row_batch_insert(RowBatch *batch)
 	initStringInfo(&select);
 	initStringInfo(&alias);
 	initStringInfo(&unnest);
+	append_unnest_columns(batch, used, &alias, &unnest);
 	for (i = 0; i < batch->ncolumns; i++)
 	{
 		const char *column;
@@ -167,12 +234,9 @@ row_batch_insert(RowBatch *batch)
 		if (!used[i])
 			continue;
 		column = quote_identifier(batch->columns[i]);
-		nargs++;
-		appendStringInfo(&target, "%s%s", nargs > 1 ? ", " : "", column);
-		appendStringInfo(&select, "%su.%s::%s", nargs > 1 ? ", " : "",
+		appendStringInfo(&target, "%s%s", target.len > 0 ? ", " : "", column);
+		appendStringInfo(&select, "%su.%s::%s", select.len > 0 ? ", " : "",
 						 column, catalog_columns[i]->type_name);
-		appendStringInfo(&alias, "%s%s", nargs > 1 ? ", " : "", column);
-		appendStringInfo(&unnest, "%s$%d::pg_catalog.text[]", nargs > 1 ? ", " : "", nargs);
 	}
 
 	/* the columns Sentry's code fills, and the ones nobody can */
@@ -183,7 +247,7 @@ row_batch_insert(RowBatch *batch)
 
 		if (column->has_default || batch_has_column(batch, column->name))
 			continue;
-		expression = sentry_column_default(table->name, column->name);
+		expression = sentry_column_default(table->generation, table->name, column->name);
 		if (expression == NULL)
 		{
 			if (!column->not_null)
@@ -221,7 +285,6 @@ row_batch_update(RowBatch *batch)
 	StringInfoData alias;
 	StringInfoData unnest;
 	StringInfoData sql;
-	int			nargs = 0;
 	int			i;
 
 	if (batch->nrows == 0)
@@ -234,19 +297,16 @@ row_batch_update(RowBatch *batch)
 	initStringInfo(&set);
 	initStringInfo(&alias);
 	initStringInfo(&unnest);
-	for (i = 0; i < batch->ncolumns; i++)
+	append_unnest_columns(batch, used, &alias, &unnest);
+	for (i = 1; i < batch->ncolumns; i++)
 	{
 		const char *column;
 
 		if (!used[i])
 			continue;
 		column = quote_identifier(batch->columns[i]);
-		nargs++;
-		if (i > 0)
-			appendStringInfo(&set, "%s%s = u.%s::%s", set.len > 0 ? ", " : "",
-							 column, column, catalog_columns[i]->type_name);
-		appendStringInfo(&alias, "%s%s", nargs > 1 ? ", " : "", column);
-		appendStringInfo(&unnest, "%s$%d::pg_catalog.text[]", nargs > 1 ? ", " : "", nargs);
+		appendStringInfo(&set, "%s%s = u.%s::%s", set.len > 0 ? ", " : "",
+						 column, column, catalog_columns[i]->type_name);
 	}
 	if (set.len == 0)
 		return;
@@ -259,7 +319,7 @@ row_batch_update(RowBatch *batch)
 }
 
 /*
- * DELETE FROM t WHERE id = ANY($1).
+ * DELETE FROM t WHERE id IN (SELECT unnest($1)).
  */
 void
 table_delete_ids(const CatalogTable *table, const int64 *ids, int nids)
@@ -271,9 +331,10 @@ table_delete_ids(const CatalogTable *table, const int64 *ids, int nids)
 
 	if (nids == 0)
 		return;
-	sql = psprintf("DELETE FROM %s WHERE id = ANY ($1)", table->qualified_name);
+	sql = psprintf("DELETE FROM %s WHERE id IN (SELECT pg_catalog.unnest($1))",
+				   table->qualified_name);
 	args[0] = int8_array_datum(ids, nids);
-	ret = SPI_execute_with_args(sql, 1, argtypes, args, NULL, false, 0);
+	ret = execute_in_caller_context(sql, 1, argtypes, args, NULL, false, 0);
 	if (ret != SPI_OK_DELETE)
 		elog(ERROR, "delete from %s failed: %s", table->name, SPI_result_code_string(ret));
 }
@@ -324,12 +385,13 @@ table_allocate_ids(const CatalogTable *table, int n, bool predict_only)
 		sql = pstrdup("SELECT pg_catalog.nextval($1::pg_catalog.regclass)"
 					  " FROM pg_catalog.generate_series(1, $2) AS g ORDER BY g");
 
-	ret = SPI_execute_with_args(sql, 2, argtypes, args, NULL, predict_only, 0);
+	ret = execute_in_caller_context(sql, 2, argtypes, args, NULL, predict_only, 0);
 	if (ret != SPI_OK_SELECT || SPI_processed != (uint64) n)
 		elog(ERROR, "could not allocate ids from %s", sequence);
 
 	for (i = 0; i < n; i++)
 		ids[i] = spi_get_int64(i, 1);
+	SPI_freetuptable(SPI_tuptable);
 	return ids;
 }
 
@@ -351,7 +413,7 @@ table_fix_sequence(const CatalogTable *table)
 				   " WHERE m.id > s.last_value OR (m.id = s.last_value AND NOT s.is_called)",
 				   table->qualified_name, sequence);
 	args[0] = CStringGetTextDatum(sequence);
-	ret = SPI_execute_with_args(sql, 1, argtypes, args, NULL, false, 0);
+	ret = execute_in_caller_context(sql, 1, argtypes, args, NULL, false, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not move sequence %s: %s", sequence, SPI_result_code_string(ret));
 }

@@ -30,7 +30,11 @@ typedef struct RowBatch
 extern RowBatch *row_batch_create(const CatalogTable *table, int ncolumns,
 								  const char *const *columns);
 
-/* Append one row; values has ncolumns entries, copied */
+/*
+ * Append one row; values has ncolumns entries.  The strings are not copied
+ * (a batch of 50,000 rows would hold each twice): they must live as long
+ * as the batch.
+ */
 extern void row_batch_add(RowBatch *batch, const char *const *values);
 
 /* INSERT every row; columns Sentry fills itself come from defaults.c */

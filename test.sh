@@ -5,7 +5,8 @@
 # On a Debian 12 machine, as root: installs the packages that are missing,
 # builds and installs the extension (setup.sh), then, as the postgres user (initdb
 # refuses root), runs the pg_regress suite on a throwaway cluster made by
-# pg_virtualenv and the TAP suite (which makes its own clusters).  The last
+# pg_virtualenv and the TAP suite (which makes its own clusters); then, as
+# root, builds the Debian package, installs it and uses it (t/deb_install.sh).  The last
 # line is "N passed, N failed"; the exit status is non-zero on any failure.
 #
 # The real Sentry dumps are read from ../shared/sentry-schemas (override
@@ -59,11 +60,18 @@ if [ $tap_status -ne 0 ]; then
 	done
 fi
 
-passed=$(( $(grep -cE '\.\.\. ok' "$log/regress" || true) + $(grep -cE '^\s*ok [0-9]+' "$log/tap" || true) ))
-failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$log/regress" || true) + $(grep -cE '^\s*not ok [0-9]+' "$log/tap" || true) ))
+# The Debian package last: installing it replaces the installed extension
+# files (with the same build); the script puts the working tree's back
+deb_status=0
+./t/deb_install.sh >"$log/deb" 2>&1 || deb_status=$?
+cat "$log/deb"
+
+passed=$(( $(grep -cE '\.\.\. ok' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" | grep -cE '^\s*ok [0-9]+' || true) ))
+failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" | grep -cE '^\s*not ok [0-9]+' || true) ))
 # A runner that failed without a failing test (a crash, a bad plan) counts once
 if [ $regress_status -ne 0 ] && ! grep -qE '\.\.\. FAILED' "$log/regress"; then failed=$((failed + 1)); fi
 if [ $tap_status -ne 0 ] && ! grep -qE '^\s*not ok [0-9]+' "$log/tap"; then failed=$((failed + 1)); fi
+if [ $deb_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/deb"; then failed=$((failed + 1)); fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -16,6 +16,7 @@
 
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "cascade.h"
 #include "reconcile_int.h"
@@ -23,6 +24,13 @@
 
 /* Sentry's role for a member the fixture gives none */
 #define DEFAULT_USER_ROLE "member"
+
+/*
+ * A membership's control-silo mapping row (companions.c): its reference
+ * is nullable and has no constraint, so cascade.c would only clear it.
+ */
+static const MappingRef member_mapping_ref =
+{"sentry_organizationmembermapping", "organizationmember_id", "sentry_organizationmember", "id"};
 
 /*
  * The UserSpec of a fixture entry; teams is filled per fixture team.
@@ -46,27 +54,36 @@ user_spec_of(const Fixture *fixture, const FixtureUser *user, UserSpec *spec, bo
 }
 
 /*
- * reconcile_users: see reconcile_int.h.
+ * reconcile_users: see reconcile_int.h.  Each user's rows and details are
+ * dead once written: a scratch context, reset per user, holds them.
  */
 void
 reconcile_users(ReconcileState *state)
 {
 	Fixture    *fixture = state->fixture;
 	bool	   *teams = palloc(Max(fixture->nteams, 1) * sizeof(bool));
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+												  "sentry_fixtures user",
+												  ALLOCSET_DEFAULT_SIZES);
 	int			i;
 
 	for (i = 0; i < fixture->nusers; i++)
 	{
+		MemoryContext oldcontext = MemoryContextSwitchTo(scratch);
 		UserSpec	spec;
 
 		user_spec_of(fixture, &fixture->users[i], &spec, teams);
 		reconcile_user_spec(state, &spec);
+		MemoryContextSwitchTo(oldcontext);
+		MemoryContextReset(scratch);
 	}
+	MemoryContextDelete(scratch);
 }
 
 /*
  * prune_members: see reconcile_int.h.  The memberships go with their team
- * memberships (cascade.c); one delete row each, named by the email.
+ * memberships (cascade.c) and mapping rows; one delete row each, named by
+ * the email.
  */
 void
 prune_members(ReconcileState *state)
@@ -81,6 +98,7 @@ prune_members(ReconcileState *state)
 	int64	   *ids;
 	char	  **names;
 	CascadeCount *counts;
+	CascadeCount *mappings;
 	uint64		n;
 	uint64		i;
 
@@ -91,27 +109,31 @@ prune_members(ReconcileState *state)
 	args[0] = Int64GetDatum(state->organization_id);
 	args[1] = text_array_datum(emails, nemails);
 
-	n = spi_select_current(psprintf("SELECT m.id, u.email FROM %s AS m JOIN %s AS u ON u.id = m.user_id"
-									" WHERE m.organization_id = $1 AND pg_catalog.upper(u.email)"
-									" <> ALL (SELECT pg_catalog.upper(e) FROM pg_catalog.unnest($2) AS e)"
-									" ORDER BY m.id",
-									members->qualified_name, users->qualified_name),
-						   2, argtypes, args);
+	n = spi_select(psprintf("SELECT m.id, u.email FROM %s AS m JOIN %s AS u ON u.id = m.user_id"
+							" WHERE m.organization_id = $1 AND pg_catalog.upper(u.email)"
+							" <> ALL (SELECT pg_catalog.upper(e) FROM pg_catalog.unnest($2) AS e)"
+							" ORDER BY m.id",
+							members->qualified_name, users->qualified_name),
+				   2, argtypes, args);
 	if (n == 0)
 		return;
 
 	ids = palloc(n * sizeof(int64));
 	names = palloc(n * sizeof(char *));
 	counts = palloc0(n * sizeof(CascadeCount));
+	mappings = palloc0(n * sizeof(CascadeCount));
 	for (i = 0; i < n; i++)
 	{
 		ids[i] = spi_get_int64(i, 1);
 		names[i] = spi_get_text(i, 2);
 	}
+	/* first, while the memberships they go through still exist */
+	delete_mapping_rows(state, &member_mapping_ref, ids, (int) n, mappings);
 	cascade_delete(state->catalog->schema, "sentry_organizationmember", ids, (int) n, counts);
 	for (i = 0; i < n; i++)
 		report_row(&state->report, REPORT_DELETE, "member", names[i], ids[i],
 				   psprintf("not in the fixture; the user stays; " INT64_FORMAT
 							" dependent rows in %d tables deleted",
-							counts[i].dependent_rows, counts[i].dependent_tables));
+							counts[i].dependent_rows + mappings[i].dependent_rows,
+							counts[i].dependent_tables + mappings[i].dependent_tables));
 }

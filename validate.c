@@ -93,10 +93,22 @@ report_duplicates(Fixture *fixture, DuplicateItem *items, int n,
 	}
 }
 
+/* Is the slug all digits?  (Python's str.isdecimal() on an ASCII slug) */
+static bool
+slug_is_numeric(const char *slug)
+{
+	for (; *slug; slug++)
+		if (*slug < '0' || *slug > '9')
+			return false;
+	return true;
+}
+
 /*
  * Add a name and its slug to the two uniqueness checks on names.  A name
  * whose slug is empty is a problem of its own: Sentry would make up a
- * random slug, which a fixture could never match again.
+ * random slug, which a fixture could never match again.  So is an
+ * all-digit slug: current Sentry refuses those and appends a random
+ * suffix instead.
  */
 static void
 add_name(Fixture *fixture, const FixtureValue *name, const char *what,
@@ -117,6 +129,10 @@ add_name(Fixture *fixture, const FixtureValue *name, const char *what,
 							what, name->value);
 		return;
 	}
+	if (slug_is_numeric(slug))
+		fixture_add_problem(fixture, name->path, name->line, name->col,
+							"%s \"%s\" has the all-digit slug \"%s\", which current Sentry does not allow",
+							what, name->value, slug);
 	slugs[*nslugs] = duplicate_item(slug, name->value, name, *nslugs);
 	(*nslugs)++;
 }

@@ -13,3 +13,6 @@ SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_c
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'sentry_fixtures'
 ORDER BY p.proname;
+
+-- what the extension detects: no Sentry here yet
+SELECT key, value FROM sentry_fixtures_info();

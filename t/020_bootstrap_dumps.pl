@@ -2,11 +2,14 @@
 # the one psql -f makes, owners and privileges can be left out, and a
 # truncated dump is refused with the line at fault and nothing left behind.
 use strict;
+use FindBin;
 use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use IPC::Run;
 use Test::More;
+use lib $FindBin::Bin;
+use SentryTest qw(schema_of);
 
 my $schemas = $ENV{SENTRY_SCHEMAS} // '';
 my %dump = map { $_ => "$schemas/sentry-$_.sql" } qw(9.0 9.1 modern-subset);
@@ -61,17 +64,6 @@ sub psql_file
 		"psql -f loads $file into $db");
 }
 
-# pg_dump --schema-only, without the random \restrict keys of new pg_dumps
-sub schema_of
-{
-	my ($db) = @_;
-	my ($out, $err) = ('', '');
-	IPC::Run::run([ 'pg_dump', '--schema-only', '-d', $node->connstr($db) ],
-		'>', \$out, '2>', \$err)
-	  or die "pg_dump $db failed: $err";
-	return join('', grep { !/^\\(un)?restrict / } split(/^/m, $out));
-}
-
 # The row count of every table in public, one "table|count" line each
 sub row_counts
 {
@@ -96,7 +88,7 @@ sub public_tables
 sub same_as_psql
 {
 	my ($booted, $by_psql, $what) = @_;
-	is(schema_of($booted), schema_of($by_psql),
+	is(schema_of($node, $booted), schema_of($node, $by_psql),
 		"$what: pg_dump --schema-only is the same as after psql -f");
 	is(row_counts($booted), row_counts($by_psql),
 		"$what: every table has as many rows as after psql -f");

@@ -10,6 +10,8 @@ use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use lib $FindBin::Bin;
+use SentryTest qw(schema_of);
 
 my $schema_file = "$FindBin::Bin/sentry9_test_schema.sql";
 
@@ -24,17 +26,6 @@ sub new_database
 	$node->safe_psql('postgres', "CREATE DATABASE $name");
 	$node->safe_psql($name, 'CREATE EXTENSION sentry_fixtures');
 	return $name;
-}
-
-# pg_dump --schema-only, without the random \restrict keys of new pg_dumps
-sub schema_of
-{
-	my ($db) = @_;
-	my ($out, $err) = ('', '');
-	IPC::Run::run([ 'pg_dump', '--schema-only', '-d', $node->connstr($db) ],
-		'>', \$out, '2>', \$err)
-	  or die "pg_dump $db failed: $err";
-	return join('', grep { !/^\\(un)?restrict / } split(/^/m, $out));
 }
 
 # Every row of every table in public, as text
@@ -59,7 +50,7 @@ $node->command_ok(
 	  '-d', $node->connstr('by_psql'), '-f', $schema_file ],
 	'psql -f loads it');
 
-is(schema_of('booted'), schema_of('by_psql'), 'both ways make the same schema');
+is(schema_of($node, 'booted'), schema_of($node, 'by_psql'), 'both ways make the same schema');
 is(contents_of('booted'), contents_of('by_psql'), 'both ways make the same rows');
 
 # A fresh install, as Sentry 9's own "sentry upgrade" leaves it

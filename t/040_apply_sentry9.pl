@@ -7,7 +7,8 @@ use FindBin;
 use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump django_check_password);
+use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump django_check_password
+  table_checksum sequence_values);
 use Test::More;
 
 my %dumps = (
@@ -68,24 +69,8 @@ teams:
 YAML
 }
 
-# md5 of every user table, to show that something left no trace
-sub checksum
-{
-	my ($db) = @_;
-	my $query = $node->safe_psql($db, q{
-		SELECT string_agg(format('SELECT %L || md5(coalesce(string_agg(t::text, '','' ORDER BY t::text), '''')) FROM %I.%I t',
-		                         relname, schemaname, relname), ' UNION ALL ' ORDER BY relname)
-		FROM pg_stat_user_tables});
-	return $node->safe_psql($db, "SELECT string_agg(c, ',' ORDER BY c) FROM ($query) AS s(c)");
-}
-
-sub sequences
-{
-	my ($db) = @_;
-	return $node->safe_psql($db, q{
-		SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename)
-		FROM pg_sequences});
-}
+sub checksum { return table_checksum($node, $_[0]); }
+sub sequences { return sequence_values($node, $_[0]); }
 
 for my $version (sort keys %dumps)
 {

@@ -8,10 +8,12 @@ use strict;
 use warnings;
 use Exporter 'import';
 use File::Basename qw(dirname);
+use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use Test::More;
 
-our @EXPORT_OK = qw(sentry_dump new_sentry_node load_sentry_dump django_check_password);
+our @EXPORT_OK = qw(sentry_dump new_sentry_node load_sentry_dump django_check_password
+  table_checksum sequence_values schema_of);
 
 # Path of a dump in ../shared/sentry-schemas (or $SENTRY_SCHEMAS); when it
 # is missing, fail under CI=true, else skip the whole test file.
@@ -51,6 +53,26 @@ sub load_sentry_dump
 		"SELECT loaded FROM sentry_schema_bootstrap(pg_read_file('$dump'), no_owner => $no_owner)");
 }
 
+# md5 of every user table of $db, to show that something left no trace
+sub table_checksum
+{
+	my ($node, $db) = @_;
+	my $query = $node->safe_psql($db, q{
+		SELECT string_agg(format('SELECT %L || md5(coalesce(string_agg(t::text, '','' ORDER BY t::text), '''')) FROM %I.%I t',
+		                         relname, schemaname, relname), ' UNION ALL ' ORDER BY relname)
+		FROM pg_stat_user_tables});
+	return $node->safe_psql($db, "SELECT string_agg(c, ',' ORDER BY c) FROM ($query) AS s(c)");
+}
+
+# The last value of every sequence of $db (serial and identity alike)
+sub sequence_values
+{
+	my ($node, $db) = @_;
+	return $node->safe_psql($db, q{
+		SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename)
+		FROM pg_sequences});
+}
+
 # Does Django's own check_password() accept $password for $hash?
 sub django_check_password
 {
@@ -70,6 +92,17 @@ PY
 	close $fh;
 	chomp $out;
 	return $out eq 'yes';
+}
+
+# pg_dump --schema-only of $db, without the random \restrict keys of new pg_dumps
+sub schema_of
+{
+	my ($node, $db) = @_;
+	my ($out, $err) = ('', '');
+	IPC::Run::run([ 'pg_dump', '--schema-only', '-d', $node->connstr($db) ],
+		'>', \$out, '2>', \$err)
+	  or die "pg_dump $db failed: $err";
+	return join('', grep { !/^\\(un)?restrict / } split(/^/m, $out));
 }
 
 1;

@@ -1,0 +1,224 @@
+/*-------------------------------------------------------------------------
+ *
+ * companions.c
+ *		Rows that current Sentry keeps beside an organization, a member or
+ *		a project key: its control-silo mapping rows.
+ *
+ * Current Sentry splits its tables into a "control" and a "region" silo
+ * and mirrors some region rows into control-side mapping tables through
+ * outboxes (sentry_organizationmapping, sentry_organizationmembermapping,
+ * sentry_projectkeymapping).  Organization lists, member lookups and DSN
+ * resolution read the mapping rows, so whatever the reconciler creates
+ * or changes must have its mapping row in step, as the outbox would have
+ * left it.  Which tables mirror which, and how each mapping column
+ * follows from its source row, is data (companion_specs); a schema that
+ * lacks a mapping table (Sentry 9) simply has no companions.
+ *
+ * For a set of source rows, one statement reads each source row's wanted
+ * mapping values next to its current mapping row; then one insert and
+ * one update write what is missing or different.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "reconcile_int.h"
+#include "spiutil.h"
+
+#define COMPANION_MAX_COLUMNS 6
+
+/*
+ * A mapping table that mirrors a source table: the mapping row whose key
+ * column holds a source row's id gets, in each column, the value of an SQL
+ * expression over the source row "s"; $2 in an expression is the region
+ * (cell) name.
+ */
+typedef struct CompanionSpec
+{
+	const char *source;
+	const char *table;
+	const char *key;
+	const char *columns[COMPANION_MAX_COLUMNS];
+	const char *expressions[COMPANION_MAX_COLUMNS];
+} CompanionSpec;
+
+static const CompanionSpec companion_specs[] = {
+	/* RpcOrganizationMappingUpdate.from_orm(organization) */
+	{"sentry_organization", "sentry_organizationmapping", "organization_id",
+		{"slug", "name", "status", "allow_joinleave", "region_name"},
+	{"s.slug", "s.name", "s.status", "(s.flags & 1) <> 0", "$2"}},
+	/* RpcOrganizationMemberMappingUpdate.from_orm(member) */
+	{"sentry_organizationmember", "sentry_organizationmembermapping", "organizationmember_id",
+		{"organization_id", "user_id", "role", "email", "invite_status", "inviter_id"},
+	{"s.organization_id", "s.user_id", "s.role", "s.email", "s.invite_status", "s.inviter_id"}},
+	/* ProjectKey's outbox: the key's public key in its cell */
+	{"sentry_projectkey", "sentry_projectkeymapping", "project_key_id",
+		{"public_key", "cell_name"},
+	{"s.public_key", "$2"}},
+};
+
+/*
+ * Where existing mapping rows say this Sentry's region lives; the first
+ * that has a row wins.  A single-server install names its region
+ * settings.SENTRY_MONOLITH_REGION.
+ */
+static const struct
+{
+	const char *table;
+	const char *column;
+}			region_sources[] = {
+	{"sentry_organizationmapping", "region_name"},
+	{"sentry_projectkeymapping", "cell_name"},
+};
+
+#define MONOLITH_REGION "--monolith--"
+
+/*
+ * The region name, read once per apply.
+ */
+static const char *
+region_name(ReconcileState *state)
+{
+	StringInfoData sql;
+	int			i;
+
+	if (state->region_name != NULL)
+		return state->region_name;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT COALESCE(");
+	for (i = 0; i < (int) lengthof(region_sources); i++)
+	{
+		const CatalogTable *table = catalog_find_table(state->catalog, region_sources[i].table);
+
+		if (table == NULL || catalog_find_column(table, region_sources[i].column) == NULL)
+			continue;
+		appendStringInfo(&sql, "(SELECT %s::pg_catalog.text FROM %s ORDER BY id LIMIT 1), ",
+						 quote_identifier(region_sources[i].column), table->qualified_name);
+	}
+	appendStringInfoString(&sql, "$1)");
+
+	spi_select(sql.data, 1, (Oid[]) {TEXTOID},
+			   (Datum[]) {CStringGetTextDatum(MONOLITH_REGION)});
+	/* read in one step, used by later ones */
+	state->region_name = MemoryContextStrdup(state->context, spi_get_text(0, 1));
+	return state->region_name;
+}
+
+/* NULL-aware text equality */
+static bool
+same_text(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * Bring the mapping rows of one spec in line for the source ids.
+ */
+static void
+sync_companion(ReconcileState *state, const CompanionSpec *spec,
+			   const CatalogTable *source, const CatalogTable *table,
+			   const int64 *ids, int nids)
+{
+	const char *columns[COMPANION_MAX_COLUMNS + 2];
+	int			ncolumns = 0;
+	StringInfoData wanted;
+	StringInfoData current;
+	RowBatch   *inserts;
+	RowBatch   *updates;
+	int64	   *new_ids;
+	uint64		nrows;
+	uint64		i;
+	int			k;
+
+	/* id and key first, then the mirrored columns this schema has */
+	columns[0] = "id";
+	columns[1] = spec->key;
+	initStringInfo(&wanted);
+	initStringInfo(&current);
+	for (k = 0; k < COMPANION_MAX_COLUMNS && spec->columns[k] != NULL; k++)
+	{
+		if (catalog_find_column(table, spec->columns[k]) == NULL)
+			continue;
+		columns[2 + ncolumns] = spec->columns[k];
+		appendStringInfo(&wanted, ", (%s)::pg_catalog.text", spec->expressions[k]);
+		appendStringInfo(&current, ", c.%s::pg_catalog.text", quote_identifier(spec->columns[k]));
+		ncolumns++;
+	}
+
+	/* one row per source id: its first mapping row, if any */
+	nrows = spi_select(psprintf("SELECT DISTINCT ON (s.id) s.id, c.id%s%s FROM %s AS s"
+										" LEFT JOIN %s AS c ON c.%s = s.id"
+										" WHERE s.id = ANY ($1) ORDER BY s.id, c.id",
+										wanted.data, current.data, source->qualified_name,
+										table->qualified_name, quote_identifier(spec->key)),
+							   2, (Oid[]) {INT8ARRAYOID, TEXTOID},
+							   (Datum[]) {int8_array_datum(ids, nids),
+							   CStringGetTextDatum(region_name(state))});
+
+	/* decide from the result before the id allocation replaces it */
+	inserts = row_batch_create(table, 2 + ncolumns, columns);
+	updates = row_batch_create(table, 2 + ncolumns, columns);
+	for (i = 0; i < nrows; i++)
+	{
+		const char *values[COMPANION_MAX_COLUMNS + 2];
+		char	   *mapping_id = spi_get_text(i, 2);
+		bool		differs = false;
+
+		values[0] = mapping_id;
+		values[1] = spi_get_text(i, 1);
+		for (k = 0; k < ncolumns; k++)
+		{
+			values[2 + k] = spi_get_text(i, 3 + k);
+			if (!same_text(values[2 + k], spi_get_text(i, 3 + ncolumns + k)))
+				differs = true;
+		}
+		if (mapping_id == NULL)
+			row_batch_add(inserts, values);
+		else if (differs)
+			row_batch_add(updates, values);
+	}
+
+	/* the new rows' ids */
+	new_ids = reconcile_new_ids(state, table, inserts->nrows);
+	for (k = 0; k < inserts->nrows; k++)
+		inserts->values[0][k] = int64_text(new_ids[k]);
+
+	row_batch_update(updates);
+	reconcile_insert(state, inserts);
+}
+
+/*
+ * Bring the mapping rows of the source table's rows ids[0..nids-1] in
+ * line with them: create the missing ones, update the ones that differ.
+ */
+void
+reconcile_companions(ReconcileState *state, const char *source_name,
+					 const int64 *ids, int nids)
+{
+	int			i;
+
+	if (nids == 0)
+		return;
+	for (i = 0; i < (int) lengthof(companion_specs); i++)
+	{
+		const CompanionSpec *spec = &companion_specs[i];
+		const CatalogTable *source;
+		const CatalogTable *table;
+
+		if (strcmp(spec->source, source_name) != 0)
+			continue;
+		source = catalog_find_table(state->catalog, spec->source);
+		table = catalog_find_table(state->catalog, spec->table);
+		if (source == NULL || table == NULL)
+			continue;
+		sync_companion(state, spec, source, table, ids, nids);
+	}
+}
