@@ -17,12 +17,15 @@
 #include "spiutil.h"
 
 /*
- * Run a read-only query and return the number of rows.
+ * Run a query that returns rows and return their number.  Not read_only:
+ * that would read with the calling query's snapshot, blind to the rows
+ * this apply wrote and, after waiting for the apply lock, to what the apply
+ * before it committed.
  */
 uint64
 spi_select(const char *sql, int nargs, Oid *argtypes, Datum *args)
 {
-	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, true, 0);
+	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, false, 0);
 
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "query failed: %s: %s", SPI_result_code_string(ret), sql);
