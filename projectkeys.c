@@ -267,7 +267,7 @@ check_secret_keys(ReconcileState *state, const CatalogTable *table, ExistingKey 
 					   1, argtypes, args);
 	for (row = 0; row < nrows; row++)
 	{
-		WantedSecret probe;
+		WantedSecret probe = {0};
 		WantedSecret *match;
 
 		probe.secret = spi_get_text(row, 3);
