@@ -47,7 +47,7 @@ echo "extension_destdir = '$work/inst'" >"$work/temp.conf"
 chown -R postgres: "$work"
 
 as_postgres() {
-	su postgres -s /bin/bash -c "cd '$work/src' && export PATH='$work/bin:$pgbin:\$PATH' TEMP_CONFIG='$work/temp.conf' SENTRY_SCHEMAS='$schemas' CI='${CI:-}' && $1"
+	su postgres -s /bin/bash -c "cd '$work/src' && export PATH=$work/bin:$pgbin:\$PATH TEMP_CONFIG='$work/temp.conf' SENTRY_SCHEMAS='$schemas' CI='${CI:-}' && $1"
 }
 
 # pg_regress on a cluster of our own
