@@ -5,7 +5,8 @@
 # On a Debian 12 machine, as root: installs the packages that are missing,
 # builds and installs the extension (setup.sh), then, as the postgres user (initdb
 # refuses root), runs the pg_regress suite on a throwaway cluster made by
-# pg_virtualenv and the TAP suite (which makes its own clusters).  The last
+# pg_virtualenv and the TAP suite (which makes its own clusters), then the
+# static checks (static-check.sh: cppcheck and clang-tidy).  The last
 # line is "N passed, N failed"; the exit status is non-zero on any failure.
 #
 # The real Sentry dumps are read from ../shared/sentry-schemas (override
@@ -59,11 +60,18 @@ if [ $tap_status -ne 0 ]; then
 	done
 fi
 
+# cppcheck and clang-tidy: one test, any finding fails it
+static_status=0
+./static-check.sh >"$log/static" 2>&1 || static_status=$?
+cat "$log/static"
+
 passed=$(( $(grep -cE '\.\.\. ok' "$log/regress" || true) + $(grep -cE '^\s*ok [0-9]+' "$log/tap" || true) ))
 failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$log/regress" || true) + $(grep -cE '^\s*not ok [0-9]+' "$log/tap" || true) ))
 # A runner that failed without a failing test (a crash, a bad plan) counts once
 if [ $regress_status -ne 0 ] && ! grep -qE '\.\.\. FAILED' "$log/regress"; then failed=$((failed + 1)); fi
 if [ $tap_status -ne 0 ] && ! grep -qE '^\s*not ok [0-9]+' "$log/tap"; then failed=$((failed + 1)); fi
+
+if [ $static_status -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

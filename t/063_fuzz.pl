@@ -21,8 +21,8 @@ use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump state_digest);
 use Test::More;
 
 my $dump = sentry_dump('sentry-9.0.sql');
-my $count = $ENV{FUZZ_COUNT} // 100_000;
-my $seed = $ENV{FUZZ_SEED} // 1;
+my $count = $ENV{FUZZ_COUNT} || 100_000;
+my $seed = $ENV{FUZZ_SEED} || 1;
 my $batch = 5_000;
 
 my $node = new_sentry_node('fuzz');
