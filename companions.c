@@ -78,7 +78,8 @@ static const struct
 #define MONOLITH_REGION "--monolith--"
 
 /*
- * The region name, read once per apply.
+ * The region name, read once per apply: it is kept in state->context, as
+ * the step that reads it first is not the last to use it.
  */
 static const char *
 region_name(ReconcileState *state)
@@ -104,7 +105,7 @@ region_name(ReconcileState *state)
 
 	spi_select(sql.data, 1, (Oid[]) {TEXTOID},
 			   (Datum[]) {CStringGetTextDatum(MONOLITH_REGION)});
-	state->region_name = spi_get_text(0, 1);
+	state->region_name = MemoryContextStrdup(state->context, spi_get_text(0, 1));
 	return state->region_name;
 }
 
