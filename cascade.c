@@ -307,6 +307,8 @@ load_graph(CascadeGraph *graph, Oid root)
 			graph->root = table;
 	}
 	SPI_freetuptable(tuptable);
+	if (graph->root == NULL)
+		elog(ERROR, "cascade graph lacks its root table %u", root);
 
 	run_graph_query(edges_query, root);
 	tuptable = SPI_tuptable;

@@ -25,7 +25,6 @@
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
-#include "utils/memutils.h"
 
 #include "reconcile_int.h"
 #include "spiutil.h"
@@ -79,7 +78,8 @@ static const struct
 #define MONOLITH_REGION "--monolith--"
 
 /*
- * The region name, read once per apply.
+ * The region name, read once per apply: it is kept in state->context, as
+ * the step that reads it first is not the last to use it.
  */
 static const char *
 region_name(ReconcileState *state)
@@ -105,7 +105,6 @@ region_name(ReconcileState *state)
 
 	spi_select(sql.data, 1, (Oid[]) {TEXTOID},
 			   (Datum[]) {CStringGetTextDatum(MONOLITH_REGION)});
-	/* read in one step, used by later ones */
 	state->region_name = MemoryContextStrdup(state->context, spi_get_text(0, 1));
 	return state->region_name;
 }

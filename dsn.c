@@ -38,6 +38,10 @@ split_url(const char *text, UrlParts *parts)
 {
 	const char *p;
 
+	/* defined even on failure, for the static analyzers' sake */
+	parts->scheme = "";
+	parts->authority = parts->rest = text;
+
 	for (p = text; *p; p++)
 	{
 		if ((unsigned char) *p <= ' ' || *p == 0x7f)

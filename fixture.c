@@ -422,6 +422,12 @@ read_string(FixtureParser *parser, FixtureEvent *ev, const char *path,
 		event_problem(parser, path, ev, "%s must not be empty", what);
 		return;
 	}
+	/* a "\0" escape would cut the C string short without a word */
+	if (memchr(ev->value, '\0', ev->length) != NULL)
+	{
+		event_problem(parser, path, ev, "%s must not contain NUL characters", what);
+		return;
+	}
 	if (utf8_length(ev->value) > maxchars)
 	{
 		event_problem(parser, path, ev, "%s is longer than %d characters",

@@ -210,6 +210,83 @@ update_key(ReconcileState *state, RowBatch *updates, const FixtureProject *fp,
 	report_row(&state->report, REPORT_UPDATE, "project_key", fp->name.value, key->id, detail.data);
 }
 
+/* A secret key the fixture asks for, and the key that is to hold it */
+typedef struct WantedSecret
+{
+	const char *secret;
+	const FixtureProject *project;
+	int64		key_id;			/* the chosen existing key, or 0 for a new one */
+} WantedSecret;
+
+/* qsort: wanted secrets by secret */
+static int
+wanted_secret_cmp(const void *a, const void *b)
+{
+	return strcmp(((const WantedSecret *) a)->secret, ((const WantedSecret *) b)->secret);
+}
+
+/*
+ * Refuse, before anything is written, a fixture secret key that another
+ * project key holds or that two fixture projects share: the unique index
+ * on secret_key would refuse it too, but its error shows the key's value,
+ * and secrets are never formatted into a message.
+ */
+static void
+check_secret_keys(ReconcileState *state, const CatalogTable *table, ExistingKey **chosen)
+{
+	Fixture    *fixture = state->fixture;
+	WantedSecret *wanted = palloc(Max(fixture->nprojects, 1) * sizeof(WantedSecret));
+	char	  **secrets = palloc(Max(fixture->nprojects, 1) * sizeof(char *));
+	int			n = 0;
+	Oid			argtypes[1] = {TEXTARRAYOID};
+	Datum		args[1];
+	uint64		nrows;
+	uint64		row;
+	int			i;
+
+	for (i = 0; i < fixture->nprojects; i++)
+	{
+		if (state->projects[i].skipped || fixture->projects[i].parsed.secret_key[0] == '\0')
+			continue;
+		wanted[n].secret = fixture->projects[i].parsed.secret_key;
+		wanted[n].project = &fixture->projects[i];
+		wanted[n].key_id = chosen[i] != NULL ? chosen[i]->id : 0;
+		secrets[n] = fixture->projects[i].parsed.secret_key;
+		n++;
+	}
+	if (n == 0)
+		return;
+	qsort(wanted, n, sizeof(WantedSecret), wanted_secret_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(wanted[i - 1].secret, wanted[i].secret) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("projects \"%s\" and \"%s\" have the same secret key",
+							wanted[i - 1].project->name.value, wanted[i].project->name.value),
+					 errdetail("Each project key needs a secret key of its own.")));
+
+	args[0] = text_array_datum(secrets, n);
+	nrows = spi_select(psprintf("SELECT id, project_id, secret_key FROM %s"
+								" WHERE secret_key = ANY ($1)", table->qualified_name),
+					   1, argtypes, args);
+	for (row = 0; row < nrows; row++)
+	{
+		WantedSecret probe = {0};
+		WantedSecret *match;
+
+		probe.secret = spi_get_text(row, 3);
+		match = bsearch(&probe, wanted, n, sizeof(WantedSecret), wanted_secret_cmp);
+		if (match != NULL && match->key_id != spi_get_int64(row, 1))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("secret key of project \"%s\" is already used by project key %lld of project %lld",
+							match->project->name.value,
+							(long long) spi_get_int64(row, 1),
+							(long long) spi_get_int64(row, 2)),
+					 errdetail("Each project key needs a secret key of its own.")));
+	}
+}
+
 /*
  * Keys of every project the fixture manages.
  */
@@ -254,6 +331,8 @@ reconcile_project_keys(ReconcileState *state)
 		else
 			nnew++;
 	}
+
+	check_secret_keys(state, table, chosen);
 
 	new_ids = reconcile_new_ids(state, table, nnew);
 	nnew = 0;

@@ -139,7 +139,7 @@ project_name_cmp(const void *a, const void *b)
 static ExistingProject *
 find_project_by_id(const ProjectIndex *index, int64 id)
 {
-	ExistingProject key;
+	ExistingProject key = {0};
 
 	key.id = id;
 	return bsearch(&key, index->by_id, index->nprojects,

@@ -218,6 +218,15 @@ reconcile_organization(ReconcileState *state)
 		RowBatch   *batch = row_batch_create(table, lengthof(columns), columns);
 		char	   *slug = reconcile_slug(state, wanted);
 
+		/* a name unlike any other can still slugify to a slug in use */
+		if (spi_select(psprintf("SELECT name FROM %s WHERE slug = $1", table->qualified_name),
+					   1, (Oid[]) {TEXTOID}, (Datum[]) {CStringGetTextDatum(slug)}) > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("slug \"%s\" of the new organization \"%s\" is taken by organization \"%s\"",
+							slug, wanted, spi_get_text(0, 1)),
+					 errhint("Name the organization by its slug or its name in Sentry.")));
+
 		state->organization_id = reconcile_new_ids(state, table, 1)[0];
 		row_batch_add(batch, (const char *[]) {
 			int64_text(state->organization_id), wanted, slug

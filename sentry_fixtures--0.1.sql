@@ -3,6 +3,13 @@
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION sentry_fixtures" to load this file. \quit
 
+-- Every function but sentry_schema_bootstrap() runs with a fixed
+-- search_path, so that functions, operators, types and tables in a schema
+-- earlier in the caller's search_path cannot change what the extension
+-- reads or writes.  sentry_schema_bootstrap() runs a dump as psql would, in
+-- the caller's search_path (pg_dump's own output sets it to ''); its own
+-- queries name everything with its schema.
+
 --
 -- sentry_fixtures_validate()
 --
@@ -10,7 +17,8 @@ CREATE FUNCTION sentry_fixtures_validate(fixture text,
     OUT path text, OUT line int, OUT col int, OUT message text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'sentry_fixtures_validate'
-LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION sentry_fixtures_validate(text) FROM PUBLIC;
 
@@ -22,7 +30,8 @@ CREATE FUNCTION sentry_dsn_parse(dsn text,
     OUT host text, OUT port int, OUT path text, OUT project_id bigint)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'sentry_dsn_parse'
-LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION sentry_dsn_parse(text) FROM PUBLIC;
 
@@ -34,7 +43,8 @@ CREATE FUNCTION sentry_fixtures_apply(fixture text, dry_run boolean DEFAULT fals
     OUT action text, OUT kind text, OUT name text, OUT id bigint, OUT detail text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'sentry_fixtures_apply'
-LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION sentry_fixtures_apply(text, boolean, boolean) FROM PUBLIC;
 
@@ -45,7 +55,8 @@ CREATE FUNCTION sentry_fixtures_plan(fixture text,
     OUT action text, OUT kind text, OUT name text, OUT id bigint, OUT detail text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'sentry_fixtures_plan'
-LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION sentry_fixtures_plan(text) FROM PUBLIC;
 
@@ -67,7 +78,8 @@ REVOKE ALL ON FUNCTION sentry_schema_bootstrap(text, boolean, boolean) FROM PUBL
 CREATE FUNCTION sentry_password_hash(password text, iterations int DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'sentry_password_hash'
-LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL SAFE;
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION sentry_password_hash(text, int) FROM PUBLIC;
 
@@ -77,7 +89,8 @@ REVOKE ALL ON FUNCTION sentry_password_hash(text, int) FROM PUBLIC;
 CREATE FUNCTION sentry_fixtures_export(include_secrets boolean DEFAULT true)
 RETURNS text
 AS 'MODULE_PATHNAME', 'sentry_fixtures_export'
-LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION sentry_fixtures_export(boolean) FROM PUBLIC;
 
@@ -87,6 +100,7 @@ REVOKE ALL ON FUNCTION sentry_fixtures_export(boolean) FROM PUBLIC;
 CREATE FUNCTION sentry_fixtures_info(OUT key text, OUT value text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'sentry_fixtures_info'
-LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION sentry_fixtures_info() FROM PUBLIC;

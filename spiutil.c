@@ -20,7 +20,8 @@
  * Run a query that reads and return the number of rows.  Not read_only to
  * SPI: that would reuse the calling statement's snapshot, which does not
  * see what this apply has already written (a key deleted with its
- * project would still be found).  SPI returns in its procedure memory
+ * project would still be found) nor, after waiting for the apply lock,
+ * what the apply before it committed.  SPI returns in its procedure memory
  * context; going back to the caller's lets the reconciler free what each
  * step allocates.
  */

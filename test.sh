@@ -5,8 +5,9 @@
 # On a Debian 12 machine, as root: installs the packages that are missing,
 # builds and installs the extension (setup.sh), then, as the postgres user (initdb
 # refuses root), runs the pg_regress suite on a throwaway cluster made by
-# pg_virtualenv and the TAP suite (which makes its own clusters); then, as
-# root, builds the Debian package, installs it and uses it (t/deb_install.sh).  The last
+# pg_virtualenv and the TAP suite (which makes its own clusters), then the
+# static checks (static-check.sh: cppcheck and clang-tidy), then, as root,
+# builds the Debian package, installs it and uses it (t/deb_install.sh).  The last
 # line is "N passed, N failed"; the exit status is non-zero on any failure.
 #
 # The real Sentry dumps are read from ../shared/sentry-schemas (override
@@ -60,6 +61,11 @@ if [ $tap_status -ne 0 ]; then
 	done
 fi
 
+# cppcheck and clang-tidy: one test, any finding fails it
+static_status=0
+./static-check.sh >"$log/static" 2>&1 || static_status=$?
+cat "$log/static"
+
 # The Debian package last: installing it replaces the installed extension
 # files (with the same build); the script puts the working tree's back
 deb_status=0
@@ -72,6 +78,8 @@ failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$log/regress" || true)
 if [ $regress_status -ne 0 ] && ! grep -qE '\.\.\. FAILED' "$log/regress"; then failed=$((failed + 1)); fi
 if [ $tap_status -ne 0 ] && ! grep -qE '^\s*not ok [0-9]+' "$log/tap"; then failed=$((failed + 1)); fi
 if [ $deb_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/deb"; then failed=$((failed + 1)); fi
+if [ $static_status -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

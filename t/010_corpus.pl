@@ -84,7 +84,7 @@ sub write_file
 # The corpus: each file's first line says what problem it must give
 my $corpus = dirname(__FILE__) . '/corpus';
 my @files = sort glob("$corpus/*.yml");
-cmp_ok(scalar @files, '>=', 40, 'the corpus has at least 40 fixtures');
+cmp_ok(scalar @files, '>=', 100, 'the corpus has at least 100 fixtures');
 foreach my $file (@files)
 {
 	open(my $fh, '<:raw', $file) or die "could not read $file: $!";
@@ -99,6 +99,11 @@ foreach my $file (@files)
 # Deep nesting, flow and block: stopped at the depth limit
 check_fixture('deep flow nesting', write_file('deep_flow', 'teams: ' . ('[' x 1_000_000)),
 	'nesting is deeper than 32 levels');
+check_fixture('10,000-deep flow nesting', write_file('deep_flow_10k', 'teams: ' . ('[' x 10_000) . (']' x 10_000)),
+	'nesting is deeper than 32 levels');
+check_fixture('many shallow lists',
+	write_file('wide_lists', 'teams: [' . join(',', ('[[]]') x 2_000_000) . "]\n"),
+	qr/expected a map|expected a team|found a list/);
 check_fixture('deep block nesting',
 	write_file('deep_block', join('', map { ('  ' x $_) . "- \n" } 0 .. 2000)),
 	'nesting is deeper than 32 levels');
@@ -159,8 +164,13 @@ check_fixture('many teams',
 	write_file('many_teams', "teams:\n" . join('', map { "  - {name: t$_}\n" } 1 .. 10_001)),
 	'fixture has more than 10000 teams');
 
-# Larger than any fixture may be: a clean error before parsing
+# 100 MB of nested lists: larger than any fixture may be
 my ($rc, $out, $err) = run_sql('postgres',
+	"SELECT count(*) FROM sentry_fixtures_validate('teams: ' || repeat('[', 100 * 1024 * 1024))");
+like($err, qr/ERROR:  fixture is too large/, '100 MB of nested lists: clean error');
+
+# Larger than any fixture may be: a clean error before parsing
+($rc, $out, $err) = run_sql('postgres',
 	"SELECT count(*) FROM sentry_fixtures_validate(repeat('#', 64 * 1024 * 1024 + 1))");
 like($err, qr/ERROR:  fixture is too large/, 'oversized fixture: clean error');
 

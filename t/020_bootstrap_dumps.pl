@@ -193,5 +193,49 @@ like($stderr,
 	'a dump cut inside a dollar quote names the statement');
 is(public_tables('cutbody'), '0', 'the dump cut inside a dollar quote left no table');
 
+# A copy of a dump with line $number (1-based) changed by $edit
+sub write_edited
+{
+	my ($file, $number, $edit, $name) = @_;
+	my @lines = split(/^/m, slurp_file($file));
+	local $_ = $lines[ $number - 1 ];
+	$edit->();
+	$lines[ $number - 1 ] = $_;
+	my $path = $node->basedir . "/$name";
+	open(my $fh, '>', $path) or die "could not write $path: $!";
+	print $fh @lines;
+	close($fh);
+	return $path;
+}
+
+# COPY rows with a column too many or too few: COPY's own error, with the
+# dump line of the COPY statement and of its rows; no table left
+my %bad_rows = (
+	'a column too many' => [ sub { s/\n$/\textra\n/ }, qr/extra data after last expected column/ ],
+	'a column too few' => [ sub { s/\t[^\t]*\n$/\n/ }, qr/missing data for column "applied"/ ],);
+foreach my $case (sort keys %bad_rows)
+{
+	my ($edit, $error) = @{ $bad_rows{$case} };
+	my $path = write_edited($dump{'9.1'}, $copy_line + 2, $edit, 'bad-row.sql');
+	my $db = new_database('badrow' . length($case));
+	($ret, $stdout, $stderr) = $node->psql($db,
+		'SELECT * FROM sentry_schema_bootstrap(pg_read_file(' . quote_literal($path) . '), no_owner => true)');
+	like($stderr,
+		qr/$error.*COPY south_migrationhistory, line 2: .*dump line $copy_line: COPY public\.south_migrationhistory .*\(rows from line ${\($copy_line + 1)}\)/s,
+		"COPY row with $case: COPY's error, the dump's line");
+	is(public_tables($db), '0', "COPY row with $case: no table left");
+}
+
+# Cut inside a CREATE TABLE statement
+my $table_line = line_matching($dump{'9.0'}, qr/^CREATE TABLE public\.sentry_project /);
+my $cut_statement = write_head($dump{'9.0'}, $table_line + 2, 'cut-in-statement.sql');
+new_database('cutstatement');
+($ret, $stdout, $stderr) = $node->psql('cutstatement',
+	'SELECT * FROM sentry_schema_bootstrap(pg_read_file(' . quote_literal($cut_statement) . '), no_owner => true)');
+like($stderr,
+	qr/dump ends inside a statement.*starts at line $table_line has no terminating semicolon.*dump line $table_line: CREATE TABLE public\.sentry_project /s,
+	'a dump cut inside a statement names its line');
+is(public_tables('cutstatement'), '0', 'the dump cut inside a statement left no table');
+
 $node->stop;
 done_testing();

@@ -13,7 +13,8 @@ use PostgreSQL::Test::Cluster;
 use Test::More;
 
 our @EXPORT_OK = qw(sentry_dump new_sentry_node load_sentry_dump django_check_password
-  table_checksum sequence_values schema_of);
+  table_checksum sequence_values schema_of
+  state_digest write_fixture);
 
 # Path of a dump in ../shared/sentry-schemas (or $SENTRY_SCHEMAS); when it
 # is missing, fail under CI=true, else skip the whole test file.
@@ -103,6 +104,52 @@ sub schema_of
 		'>', \$out, '2>', \$err)
 	  or die "pg_dump $db failed: $err";
 	return join('', grep { !/^\\(un)?restrict / } split(/^/m, $out));
+}
+
+# A digest of every table of schema public, one "table md5" line each, that
+# leaves out what differs between two equal applies: timestamps and the
+# random validation hash of an email.  Two databases with equal digests
+# hold the same rows.
+sub state_digest
+{
+	my ($node, $db) = @_;
+	return $node->safe_psql($db, <<'SQL');
+CREATE FUNCTION pg_temp.state_digest(OUT tbl text, OUT digest text)
+RETURNS SETOF record LANGUAGE plpgsql AS $fn$
+DECLARE
+	r record;
+	cols text;
+BEGIN
+	FOR r IN SELECT c.oid, c.relname::text AS relname FROM pg_catalog.pg_class c
+			 WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+			 ORDER BY c.relname
+	LOOP
+		SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO cols
+		  FROM pg_catalog.pg_attribute a
+		 WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+		   AND a.atttypid NOT IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype)
+		   AND a.attname <> 'validation_hash';
+		tbl := r.relname;
+		EXECUTE format('SELECT md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) '
+					   'FROM (SELECT %s FROM public.%I) AS x', cols, r.relname) INTO digest;
+		RETURN NEXT;
+	END LOOP;
+END
+$fn$;
+SELECT tbl || ' ' || digest FROM pg_temp.state_digest();
+SQL
+}
+
+# Write $content to a file the server can read; returns its path.
+sub write_fixture
+{
+	my ($dir, $name, $content) = @_;
+	my $path = "$dir/$name";
+	open(my $fh, '>:raw', $path) or die "could not write $path: $!";
+	print $fh $content;
+	close($fh);
+	chmod(0644, $path);
+	return $path;
 }
 
 1;

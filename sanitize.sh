@@ -1,0 +1,105 @@
+#!/bin/bash
+#
+# sanitize.sh: the whole test suite (pg_regress and TAP) against the
+# extension built with sanitizers: SANITIZE (default "undefined"), a
+# -fsanitize= list.
+#
+# Run as root on a machine where ./test.sh has run (it installs the
+# packages).  The sanitized build is installed into a private directory
+# that the test clusters load the extension from (extension_destdir), so
+# the machine-wide install is not touched.  Every server is started through
+# a pg_ctl wrapper first in PATH that gives it the sanitizer options (and,
+# for "address", the ASan runtime in LD_PRELOAD); reports go to files that
+# this script reads: any report, or any failing test, fails it.  The
+# postmaster keeps memory until it exits by design, so leak detection is
+# off.  The last line is "N passed, N failed", as for test.sh.
+#
+# SANITIZE=address,undefined needs a postgres binary that starts with the
+# ASan runtime preloaded: on Debian 12 (glibc 2.36, gcc 12 and clang 14
+# runtimes) "postgres --version" itself hangs in bindtextdomain() under
+# it, so the default is UBSan; ASan covers the parsers in fuzz/ instead.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")" && pwd)
+schemas=${SENTRY_SCHEMAS:-$top/../shared/sentry-schemas}
+[ -d "$schemas" ] && schemas=$(cd "$schemas" && pwd)
+pgbin=$(pg_config --bindir)
+sanitize=${SANITIZE:-undefined}
+
+work=$(mktemp -d /tmp/sentry_fixtures-sanitize.XXXXXX)
+trap 'su postgres -s /bin/bash -c "pg_ctl -D $work/regress-data -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+cp -a "$top" "$work/src"
+mkdir -p "$work/reports" "$work/bin" "$work/inst" "$work/sock"
+
+# Build with the sanitizers, with frame pointers for readable reports
+make -C "$work/src" -s clean
+make -C "$work/src" -s \
+	PG_CFLAGS="-Wall -Wextra -Werror -Wno-unused-parameter -fsanitize=$sanitize -fno-omit-frame-pointer -fno-sanitize=alignment" \
+	SHLIB_LINK="$(pkg-config --libs yaml-0.1 libcrypto) -fsanitize=$sanitize"
+make -C "$work/src" -s install DESTDIR="$work/inst"
+
+preload=
+if [[ $sanitize == *address* ]]; then
+	preload=$(gcc -print-file-name=libasan.so)
+	[ -f "$preload" ] || { echo "sanitize.sh: libasan.so not found" >&2; exit 1; }
+fi
+
+# Servers, and only servers, run with the sanitizer settings
+cat >"$work/bin/pg_ctl" <<EOF
+#!/bin/bash
+[ -n '$preload' ] && export LD_PRELOAD='$preload'
+export ASAN_OPTIONS='detect_leaks=0:log_path=$work/reports/asan:abort_on_error=0:detect_odr_violation=0'
+export UBSAN_OPTIONS='print_stacktrace=1:log_path=$work/reports/ubsan'
+exec '$pgbin/pg_ctl' "\$@"
+EOF
+chmod +x "$work/bin/pg_ctl"
+echo "extension_destdir = '$work/inst'" >"$work/temp.conf"
+chown -R postgres: "$work"
+
+as_postgres() {
+	su postgres -s /bin/bash -c "cd '$work/src' && export PATH=$work/bin:$pgbin:\$PATH TEMP_CONFIG='$work/temp.conf' SENTRY_SCHEMAS='$schemas' CI='${CI:-}' FUZZ_COUNT='${FUZZ_COUNT:-}' && $1"
+}
+
+# pg_regress on a cluster of our own
+regress_status=0
+as_postgres "initdb -D '$work/regress-data' -A trust >/dev/null \
+	&& cat '$work/temp.conf' >>'$work/regress-data/postgresql.conf' \
+	&& pg_ctl -D '$work/regress-data' -l '$work/regress.log' -w \
+		-o \"-p 55499 -k $work/sock -c listen_addresses=''\" start >/dev/null \
+	&& PGHOST='$work/sock' PGPORT=55499 make -s installcheck TAP_TESTS=" >"$work/regress.out" 2>&1 || regress_status=$?
+cat "$work/regress.out"
+as_postgres "pg_ctl -D '$work/regress-data' -m fast stop" >/dev/null 2>&1 || true
+
+tap_status=0
+as_postgres "make -s tap-check PROVE_FLAGS=--verbose" >"$work/tap.out" 2>&1 || tap_status=$?
+grep -E '^(ok|not ok) |^t/|^Result|^Files=' "$work/tap.out" || true
+
+passed=$(( $(grep -cE '\.\.\. ok' "$work/regress.out" || true) + $(grep -cE '^\s*ok [0-9]+' "$work/tap.out" || true) ))
+failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$work/regress.out" || true) + $(grep -cE '^\s*not ok [0-9]+' "$work/tap.out" || true) ))
+if [ $regress_status -ne 0 ] && ! grep -qE '\.\.\. FAILED' "$work/regress.out"; then failed=$((failed + 1)); fi
+if [ $tap_status -ne 0 ] && ! grep -qE '^\s*not ok [0-9]+' "$work/tap.out"; then failed=$((failed + 1)); fi
+
+# Sanitizer reports: each file is one process's; any counts as a failure.
+# Reports are also searched in the server logs (a runtime that could not
+# open its log file writes to stderr).
+reports=$(find "$work/reports" -type f | wc -l)
+logged=$(grep -lE 'ERROR: AddressSanitizer|runtime error:' "$work/regress.log" \
+	"$work"/src/tmp_check/log/*.log 2>/dev/null | wc -l || true)
+if [ "$reports" -ne 0 ] || [ "$logged" -ne 0 ]; then
+	echo "sanitizer reports:"
+	for f in "$work"/reports/*; do [ -f "$f" ] && { echo "=== $f"; head -60 "$f"; }; done
+	grep -hE -A30 'ERROR: AddressSanitizer|runtime error:' "$work/regress.log" \
+		"$work"/src/tmp_check/log/*.log 2>/dev/null | head -120 || true
+	failed=$((failed + 1))
+else
+	echo "sanitizers: no report"
+	passed=$((passed + 1))
+fi
+if [ $tap_status -ne 0 ]; then
+	for f in "$work"/src/tmp_check/log/regress_log_*; do
+		[ -f "$f" ] && { echo "=== $f (tail)"; tail -40 "$f"; }
+	done
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,183 @@
+# Concurrent applies on the real Sentry 9.0 schema:
+# - four sessions apply the same 1,000-project fixture at the same moment:
+#   all succeed, the end state equals one apply, the later ones report no
+#   change;
+# - two sessions apply two different fixtures at once: the end state equals
+#   applying them one after the other, in some order;
+# - an apply runs while pgbench inserts groups for existing projects: no
+#   deadlock, no failed transaction, and rule 1's cascade takes the groups
+#   of the projects it deletes.
+use strict;
+use warnings;
+use FindBin;
+use lib $FindBin::Bin;
+use IPC::Run;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump state_digest write_fixture);
+use Test::More;
+
+my $dump = sentry_dump('sentry-9.0.sql');
+
+my $node = new_sentry_node('concurrency');
+$node->append_conf('postgresql.conf', "sentry_fixtures.password_iterations = 1000\nmax_connections = 40");
+$node->restart;
+my $tempdir = PostgreSQL::Test::Utils::tempdir;
+
+# The key of the apply lock ("sentryfx"), which every apply takes first
+my $apply_lock = '8315173733425309304';
+
+# A fixture of $n projects with ids from $first, in teams of 100; $tag
+# tells fixtures apart by their project names where they should differ.
+sub big_fixture
+{
+	my ($n, $first, $tag) = @_;
+	my $yml = "organization: Practo\nurl_prefix: https://sentry.example.com\n"
+	  . "admin:\n  email: admin\@example.com\n"
+	  . "  password_hash: pbkdf2_sha256\$1000\$abcdefghijklmnopqrstuv\$0123456789abcdefghijklmnopqrstuvwxyzABCDEFG=\n"
+	  . "teams:\n";
+	for my $i (0 .. $n - 1)
+	{
+		my $id = $first + $i;
+		$yml .= "  - name: Team $tag" . int($i / 100) . "\n    projects:\n" if $i % 100 == 0;
+		$yml .= sprintf("      %s-%d: https://%032x:%032x\@sentry.example.com/%d\n",
+			$tag, $i, $id, $id + 1_000_000_000, $id);
+	}
+	return $yml;
+}
+
+# Template database with the dump; each scenario copies it
+load_sentry_dump($node, 'template_sentry', $dump, no_owner => 1);
+sub fresh_db
+{
+	my ($name) = @_;
+	$node->safe_psql('postgres', qq{CREATE DATABASE "$name" TEMPLATE template_sentry});
+}
+
+# Start the same or different applies in sessions that all wait on the
+# apply lock, held here until every one of them queues for it; returns
+# what each printed: its report row count, and its NOTICE.
+sub apply_together
+{
+	my ($db, @paths) = @_;
+	my $holder = $node->background_psql($db);
+	$holder->query_safe("SELECT pg_advisory_lock($apply_lock)");
+	my @sessions;
+	foreach my $path (@paths)
+	{
+		my $session = $node->background_psql($db);
+		$session->query_until(qr/started/,
+			"\\echo started\nSELECT count(*) FROM sentry_fixtures_apply(pg_read_file('$path'));\n\\echo done\n");
+		push @sessions, $session;
+	}
+	$node->poll_query_until($db,
+		"SELECT count(*) = " . scalar(@paths)
+		  . " FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+	  or die "the applies did not queue for the lock";
+	$holder->query_safe("SELECT pg_advisory_unlock($apply_lock)");
+	$holder->quit;
+	my @results;
+	foreach my $session (@sessions)
+	{
+		my $out = $session->query_until(qr/done/, '');
+		push @results, { rows => ($out =~ /^(\d+)$/m)[0], notice => $session->{stderr} };
+		$session->quit;
+	}
+	return @results;
+}
+
+##########################################################################
+# Four sessions, one fixture of 1,000 projects
+##########################################################################
+
+my $thousand = write_fixture($tempdir, 'thousand.yml', big_fixture(1000, 1001, 'p'));
+fresh_db('single');
+my $single_rows = $node->safe_psql('single',
+	"SELECT count(*) FROM sentry_fixtures_apply(pg_read_file('$thousand'))");
+cmp_ok($single_rows, '>', 3000, 'one apply of 1,000 projects reports every object');
+
+fresh_db('four');
+my @four = apply_together('four', ($thousand) x 4);
+is(scalar(grep { defined $_->{rows} } @four), 4, 'four applies at once: all succeed');
+is(join(',', sort { $a <=> $b } map { $_->{rows} // 'error' } @four),
+	"0,0,0,$single_rows", 'four applies at once: one reports the changes, the others none');
+is(state_digest($node, 'four'), state_digest($node, 'single'),
+	'four applies at once: the end state of one apply');
+is( $node->safe_psql('four',
+		"SELECT (SELECT count(*) FROM sentry_project) || ' ' || (SELECT count(*) FROM sentry_team)"
+		  . " || ' ' || (SELECT count(*) FROM sentry_projectkey)"
+		  . " || ' ' || (SELECT count(*) FROM sentry_organizationmember_teams)"),
+	'1001 11 1001 10', 'four applies at once: no duplicate project, team, key or membership');
+
+##########################################################################
+# Two sessions, two different fixtures
+##########################################################################
+
+# They disagree: the same project names under other ids (rule 1 when the
+# other came first) and the same teams
+my $fixture_a = write_fixture($tempdir, 'a.yml', big_fixture(300, 5001, 'q'));
+my $fixture_b = write_fixture($tempdir, 'b.yml', big_fixture(300, 6001, 'q'));
+foreach my $order ([ 'ab', $fixture_a, $fixture_b ], [ 'ba', $fixture_b, $fixture_a ])
+{
+	my ($db, @paths) = @$order;
+	fresh_db($db);
+	$node->safe_psql($db,
+		join('', map { "SELECT count(*) FROM sentry_fixtures_apply(pg_read_file('$_'));" } @paths));
+}
+fresh_db('two');
+my @two = apply_together('two', $fixture_a, $fixture_b);
+is(scalar(grep { defined $_->{rows} } @two), 2, 'two fixtures at once: both succeed');
+my $two_digest = state_digest($node, 'two');
+ok($two_digest eq state_digest($node, 'ab') || $two_digest eq state_digest($node, 'ba'),
+	'two fixtures at once: the end state of one serial order');
+isnt(state_digest($node, 'ab'), state_digest($node, 'ba'), 'the two serial orders differ');
+
+##########################################################################
+# An apply while pgbench writes groups for existing projects
+##########################################################################
+
+fresh_db('busy');
+$node->safe_psql('busy', "SELECT count(*) FROM sentry_fixtures_apply(pg_read_file('$thousand'))");
+# groups of the projects the next fixture moves to new ids (rule 1)
+$node->safe_psql('busy', <<'SQL');
+INSERT INTO sentry_groupedmessage (logger, level, message, status, times_seen, last_seen,
+    first_seen, score, project_id, time_spent_total, time_spent_count)
+SELECT '', 40, 'doomed', 0, 1, now(), now(), 0, p, 0, 0 FROM generate_series(1901, 2000) AS p;
+SQL
+my $moved = big_fixture(1000, 1001, 'p');
+$moved =~ s{/(\d+)$}{'/' . ($1 > 1900 ? $1 + 10000 : $1)}gme;
+my $moved_path = write_fixture($tempdir, 'moved.yml', $moved);
+
+my $bench_script = write_fixture($tempdir, 'groups.sql', <<'SQL');
+\set p random(1001, 1900)
+INSERT INTO sentry_groupedmessage (logger, level, message, status, times_seen, last_seen, first_seen, score, project_id, time_spent_total, time_spent_count) VALUES ('', 40, 'bench', 0, 1, now(), now(), 0, :p, 0, 0);
+SELECT pg_sleep(0.001);
+SQL
+my ($bench_out, $bench_err) = ('', '');
+my $bench = IPC::Run::start(
+	[ 'pgbench', '-n', '-c', '4', '-T', '8', '-f', $bench_script,
+	  '-h', $node->host, '-p', $node->port, 'busy' ],
+	'>', \$bench_out, '2>', \$bench_err);
+sleep 2;
+my ($rc, $out, $err) = (0, '', '');
+$rc = $node->psql('busy', "SELECT count(*) FROM sentry_fixtures_apply(pg_read_file('$moved_path'))",
+	stdout => \$out, stderr => \$err, timeout => 120);
+my $bench_ok = $bench->finish;
+is($rc, 0, 'apply during pgbench: it succeeds') or diag($err);
+unlike($err, qr/deadlock/, 'apply during pgbench: no deadlock');
+ok($bench_ok, 'pgbench: it succeeds') or diag($bench_err);
+like($bench_out, qr/number of failed transactions: 0 /, 'pgbench: no transaction failed')
+  or diag($bench_out);
+my ($written) = $bench_out =~ /number of transactions actually processed: (\d+)/;
+cmp_ok($written // 0, '>', 0, 'pgbench wrote groups');
+is( $node->safe_psql('busy',
+		"SELECT count(*) FROM sentry_groupedmessage WHERE message = 'bench'"),
+	$written, 'pgbench: every group it wrote is there');
+is( $node->safe_psql('busy',
+		"SELECT count(*) FROM sentry_groupedmessage WHERE message = 'doomed' OR project_id BETWEEN 1901 AND 2000"),
+	'0', 'the cascade of rule 1 took the groups of the projects it deleted');
+is( $node->safe_psql('busy', 'SELECT count(*) FROM sentry_project WHERE id BETWEEN 11901 AND 12000'),
+	'100', 'the moved projects are there under their new ids');
+
+$node->stop;
+done_testing();
