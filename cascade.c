@@ -515,7 +515,8 @@ int8_array(const int64 *values, int n)
 
 /*
  * Follow a deleting edge from the parent rows not followed yet: the child
- * rows that refer to them join the child's rows, with the same root.
+ * rows that refer to them join the child's rows, with the same root.  They
+ * are locked as they are found (see lock_roots()).
  */
 static void
 follow_edge(CascadeGraph *graph, CascadeEdge *edge)
@@ -533,7 +534,8 @@ follow_edge(CascadeGraph *graph, CascadeEdge *edge)
 	args[1] = int8_array(parent->keys + from, to - from);
 	query = psprintf("SELECT r.root, c.%s::pg_catalog.int8 FROM %s AS c"
 					 " JOIN ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS r(root, key)"
-					 " ON c.%s = r.key",
+					 " ON c.%s = r.key"
+					 " FOR UPDATE OF c",
 					 quote_identifier(edge->child->key_column),
 					 edge->child->name,
 					 quote_identifier(edge->column));
@@ -553,6 +555,39 @@ follow_edge(CascadeGraph *graph, CascadeEdge *edge)
 		add_row(edge->child, root, key);
 	}
 	SPI_freetuptable(SPI_tuptable);
+	MemoryContextReset(graph->scratch);
+}
+
+/*
+ * Lock the root rows to delete, in key order.  A session that inserts a
+ * row referring to one takes a share lock on it for its foreign key
+ * check, so from here on no new dependant can appear: such an insert
+ * waits, and fails on the foreign key once the root is gone.  Every row
+ * collected below is locked the same way, so no dependant of a dependant
+ * can appear either, and the delete that ends the cascade never runs into
+ * a row it did not see.  References without a constraint take no lock:
+ * an event written for a project at the moment it is deleted can outlive
+ * it, as it can in Sentry itself.
+ */
+static void
+lock_roots(CascadeGraph *graph)
+{
+	CascadeTable *root = graph->root;
+	MemoryContext outer = MemoryContextSwitchTo(graph->scratch);
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1];
+	int			rc;
+
+	args[0] = int8_array(root->keys, root->nrows);
+	rc = SPI_execute_with_args(psprintf("SELECT FROM %s WHERE %s = ANY ($1) ORDER BY %s FOR UPDATE",
+										root->name,
+										quote_identifier(root->key_column),
+										quote_identifier(root->key_column)),
+							   1, argtypes, args, NULL, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+	SPI_freetuptable(SPI_tuptable);
+	MemoryContextSwitchTo(outer);
 	MemoryContextReset(graph->scratch);
 }
 
@@ -757,6 +792,7 @@ cascade_delete(const char *schema, const char *table, const int64 *ids, int nids
 		add_row(graph.root, ids[i], ids[i]);
 	}
 
+	lock_roots(&graph);
 	collect_rows(&graph);
 	tally_rows(&graph, tallies);
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 #
 # sanitize.sh: the whole test suite (pg_regress and TAP) against the
-# extension built with sanitizers: SANITIZE (default "undefined"), a
-# -fsanitize= list.
+# extension built with sanitizers: SANITIZE (default "address,undefined"),
+# a -fsanitize= list.
 #
 # Run as root on a machine where ./test.sh has run (it installs the
 # packages).  The sanitized build is installed into a private directory
@@ -14,17 +14,22 @@
 # postmaster keeps memory until it exits by design, so leak detection is
 # off.  The last line is "N passed, N failed", as for test.sh.
 #
-# SANITIZE=address,undefined needs a postgres binary that starts with the
-# ASan runtime preloaded: on Debian 12 (glibc 2.36, gcc 12 and clang 14
-# runtimes) "postgres --version" itself hangs in bindtextdomain() under
-# it, so the default is UBSan; ASan covers the parsers in fuzz/ instead.
+# AddressSanitizer runs in servers that were not built with it: its
+# runtime is preloaded.  It initializes on the first malloc, which in
+# postgres is one made by libgpg-error's constructor inside glibc's
+# bindtextdomain() while that holds the gettext lock; ASan's start-up then
+# looks up swift_demangle, and the dlerror() after the failed lookup takes
+# the same lock again, so the server hangs before main().  A preloaded stub
+# that defines swift_demangle makes the lookup succeed and the hang go
+# away; ASan only calls it for Swift-mangled names, which C code has none
+# of.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")" && pwd)
 schemas=${SENTRY_SCHEMAS:-$top/../shared/sentry-schemas}
 [ -d "$schemas" ] && schemas=$(cd "$schemas" && pwd)
 pgbin=$(pg_config --bindir)
-sanitize=${SANITIZE:-undefined}
+sanitize=${SANITIZE:-address,undefined}
 
 work=$(mktemp -d /tmp/sentry_fixtures-sanitize.XXXXXX)
 trap 'su postgres -s /bin/bash -c "pg_ctl -D $work/regress-data -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
@@ -40,8 +45,14 @@ make -C "$work/src" -s install DESTDIR="$work/inst"
 
 preload=
 if [[ $sanitize == *address* ]]; then
-	preload=$(gcc -print-file-name=libasan.so)
-	[ -f "$preload" ] || { echo "sanitize.sh: libasan.so not found" >&2; exit 1; }
+	libasan=$(gcc -print-file-name=libasan.so)
+	[ -f "$libasan" ] || { echo "sanitize.sh: libasan.so not found" >&2; exit 1; }
+	printf '%s\n' '#include <stddef.h>' \
+		'char *swift_demangle(const char *name, size_t len, char *out, size_t *outlen, unsigned flags);' \
+		'char *swift_demangle(const char *name, size_t len, char *out, size_t *outlen, unsigned flags) { return NULL; }' \
+		>"$work/swift_demangle_stub.c"
+	gcc -shared -fPIC -o "$work/inst/swift_demangle_stub.so" "$work/swift_demangle_stub.c"
+	preload="$libasan $work/inst/swift_demangle_stub.so"
 fi
 
 # Servers, and only servers, run with the sanitizer settings
@@ -53,6 +64,11 @@ export UBSAN_OPTIONS='print_stacktrace=1:log_path=$work/reports/ubsan'
 exec '$pgbin/pg_ctl' "\$@"
 EOF
 chmod +x "$work/bin/pg_ctl"
+# The TAP harness puts PGXS's bindir first in PATH: a bindir of links to
+# the real programs, with the wrapper in place of pg_ctl, keeps it in use
+for program in "$pgbin"/*; do
+	[ "$(basename "$program")" = pg_ctl ] || ln -s "$program" "$work/bin/"
+done
 echo "extension_destdir = '$work/inst'" >"$work/temp.conf"
 chown -R postgres: "$work"
 
@@ -71,7 +87,7 @@ cat "$work/regress.out"
 as_postgres "pg_ctl -D '$work/regress-data' -m fast stop" >/dev/null 2>&1 || true
 
 tap_status=0
-as_postgres "make -s tap-check PROVE_FLAGS=--verbose" >"$work/tap.out" 2>&1 || tap_status=$?
+as_postgres "make -s tap-check bindir='$work/bin' PROVE_FLAGS=--verbose" >"$work/tap.out" 2>&1 || tap_status=$?
 grep -E '^(ok|not ok) |^t/|^Result|^Files=' "$work/tap.out" || true
 
 passed=$(( $(grep -cE '\.\.\. ok' "$work/regress.out" || true) + $(grep -cE '^\s*ok [0-9]+' "$work/tap.out" || true) ))

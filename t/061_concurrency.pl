@@ -6,7 +6,12 @@
 #   applying them one after the other, in some order;
 # - an apply runs while pgbench inserts groups for existing projects: no
 #   deadlock, no failed transaction, and rule 1's cascade takes the groups
-#   of the projects it deletes.
+#   of the projects it deletes;
+# - an apply deletes projects while pgbench inserts groups for those very
+#   projects, and group hashes for their groups: the apply succeeds (the
+#   cascade locks what it deletes, so no row can join it half way), the
+#   inserts that lose the race fail on the foreign key, and nothing
+#   refers to a deleted project or group.
 use strict;
 use warnings;
 use FindBin;
@@ -178,6 +183,54 @@ is( $node->safe_psql('busy',
 	'0', 'the cascade of rule 1 took the groups of the projects it deleted');
 is( $node->safe_psql('busy', 'SELECT count(*) FROM sentry_project WHERE id BETWEEN 11901 AND 12000'),
 	'100', 'the moved projects are there under their new ids');
+
+##########################################################################
+# An apply deleting projects while pgbench writes rows that refer to them
+##########################################################################
+
+fresh_db('race');
+$node->safe_psql('race', "SELECT count(*) FROM sentry_fixtures_apply(pg_read_file('$thousand'))");
+$node->safe_psql('race', <<'SQL');
+INSERT INTO sentry_groupedmessage (logger, level, message, status, times_seen, last_seen,
+    first_seen, score, project_id, time_spent_total, time_spent_count)
+SELECT '', 40, 'doomed', 0, 1, now(), now(), 0, p, 0, 0
+FROM generate_series(1901, 2000) AS p, generate_series(1, 20);
+SQL
+my ($first_group, $last_group) = split /\|/, $node->safe_psql('race',
+	"SELECT min(id), max(id) FROM sentry_groupedmessage WHERE message = 'doomed'");
+my $doomed_groups = write_fixture($tempdir, 'doomed_groups.sql', <<'SQL');
+\set p random(1901, 2000)
+INSERT INTO sentry_groupedmessage (logger, level, message, status, times_seen, last_seen, first_seen, score, project_id, time_spent_total, time_spent_count) VALUES ('', 40, 'late', 0, 1, now(), now(), 0, :p, 0, 0);
+SQL
+my $doomed_hashes = write_fixture($tempdir, 'doomed_hashes.sql', <<'SQL');
+\set g random(:first_group, :last_group)
+INSERT INTO sentry_grouphash (project_id, hash, group_id) SELECT NULL, md5(random()::text), id FROM sentry_groupedmessage WHERE id = :g;
+SQL
+($bench_out, $bench_err) = ('', '');
+$bench = IPC::Run::start(
+	[ 'pgbench', '-n', '-c', '6', '-T', '20', '-D', "first_group=$first_group",
+	  '-D', "last_group=$last_group", '-f', $doomed_groups, '-f', $doomed_hashes,
+	  '-h', $node->host, '-p', $node->port, 'race' ],
+	'>', \$bench_out, '2>', \$bench_err);
+sleep 2;
+($out, $err) = ('', '');
+$rc = $node->psql('race', "SELECT count(*) FROM sentry_fixtures_apply(pg_read_file('$moved_path'))",
+	stdout => \$out, stderr => \$err, timeout => 120);
+$bench->finish;
+is($rc, 0, 'apply racing inserts into what it deletes: it succeeds') or diag($err);
+unlike($err . $bench_err, qr/deadlock/, 'apply racing inserts: no deadlock');
+my @bench_errors = $bench_err =~ /^.*ERROR:.*$/mg;
+is(scalar(grep { !/violates foreign key constraint/ } @bench_errors), 0,
+	'the inserts that lost the race failed on the foreign key, and on nothing else')
+  or diag($bench_err);
+is( $node->safe_psql('race', <<'SQL'),
+SELECT (SELECT count(*) FROM sentry_groupedmessage WHERE project_id BETWEEN 1901 AND 2000)
+     + (SELECT count(*) FROM sentry_grouphash h
+        WHERE NOT EXISTS (SELECT FROM sentry_groupedmessage g WHERE g.id = h.group_id))
+SQL
+	'0', 'no group of a deleted project, no hash of a deleted group is left');
+cmp_ok(scalar(@bench_errors), '>', 0,
+	'pgbench was still inserting when the apply committed');
 
 $node->stop;
 done_testing();
