@@ -122,7 +122,7 @@ static char *
 wanted_password(const UserSpec *spec, const char *stored)
 {
 	if (spec->password_hash != NULL)
-		return stored != NULL && strcmp(stored, spec->password_hash) == 0
+		return stored != NULL && password_hashes_equal(stored, spec->password_hash)
 			? NULL : pstrdup(spec->password_hash);
 	if (spec->password != NULL)
 		return stored != NULL && password_verify(spec->password, stored)

@@ -36,12 +36,12 @@
 static const char salt_alphabet[] =
 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-/* The parts of an encoded hash; salt and digest point into a copy */
+/* The parts of an encoded hash; salt points into a copy */
 typedef struct ParsedHash
 {
 	int			iterations;
 	char	   *salt;
-	char	   *digest_b64;
+	unsigned char digest[PBKDF2_DIGEST_BYTES];
 } ParsedHash;
 
 /*
@@ -77,17 +77,16 @@ make_salt(void)
 }
 
 /*
- * base64 of PBKDF2-HMAC-SHA256(password, salt, iterations), as Django
- * encodes it.  The password is hashed as UTF-8, whatever the server
- * encoding, so that Django computes the same digest.
+ * PBKDF2-HMAC-SHA256(password, salt, iterations) into digest.  The
+ * password is hashed as UTF-8, whatever the server encoding, so that
+ * Django computes the same digest.
  */
-static char *
-pbkdf2_digest_b64(const char *password, const char *salt, int iterations)
+static void
+pbkdf2_digest(const char *password, const char *salt, int iterations,
+			  unsigned char digest[PBKDF2_DIGEST_BYTES])
 {
 	int			password_len = strlen(password);
 	char	   *utf8_password = pg_server_to_any(password, password_len, PG_UTF8);
-	unsigned char digest[PBKDF2_DIGEST_BYTES];
-	char	   *encoded = palloc(PBKDF2_DIGEST_B64_LEN + 1);
 	int			ok;
 
 	if (utf8_password != password)
@@ -105,10 +104,17 @@ pbkdf2_digest_b64(const char *password, const char *salt, int iterations)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not compute a PBKDF2 password hash")));
+}
 
-	EVP_EncodeBlock((unsigned char *) encoded, digest, PBKDF2_DIGEST_BYTES);
-	explicit_bzero(digest, sizeof(digest));
-	return encoded;
+/*
+ * Do two digests match?  The time this takes does not depend on their
+ * contents: CRYPTO_memcmp reads every byte whatever it finds, so timing a
+ * comparison tells nothing of how much of a digest was guessed right.
+ */
+static bool
+digests_match(const unsigned char *a, const unsigned char *b)
+{
+	return CRYPTO_memcmp(a, b, PBKDF2_DIGEST_BYTES) == 0;
 }
 
 /*
@@ -118,7 +124,8 @@ char *
 password_hash(const char *password, int iterations)
 {
 	char	   *salt;
-	char	   *digest;
+	unsigned char digest[PBKDF2_DIGEST_BYTES];
+	char		digest_b64[PBKDF2_DIGEST_B64_LEN + 1];
 	StringInfoData encoded;
 
 	if (iterations <= 0)
@@ -128,13 +135,15 @@ password_hash(const char *password, int iterations)
 				 errdetail("The iteration count given was %d.", iterations)));
 
 	salt = make_salt();
-	digest = pbkdf2_digest_b64(password, salt, iterations);
+	pbkdf2_digest(password, salt, iterations, digest);
+	EVP_EncodeBlock((unsigned char *) digest_b64, digest, PBKDF2_DIGEST_BYTES);
 
 	initStringInfo(&encoded);
 	appendStringInfo(&encoded, "%s$%d$%s$%s",
-					 PBKDF2_ALGORITHM, iterations, salt, digest);
+					 PBKDF2_ALGORITHM, iterations, salt, digest_b64);
 	pfree(salt);
-	pfree(digest);
+	explicit_bzero(digest, sizeof(digest));
+	explicit_bzero(digest_b64, sizeof(digest_b64));
 	return encoded.data;
 }
 
@@ -161,12 +170,13 @@ parse_iterations(const char *text)
 }
 
 /*
- * Is digest_b64 the canonical base64 of exactly PBKDF2_DIGEST_BYTES bytes?
- * It is when it has the right length and decodes to bytes whose encoding
- * gives it back unchanged.
+ * Decode digest_b64 into digest.  False unless it is the canonical base64
+ * of exactly PBKDF2_DIGEST_BYTES bytes: the right length, and bytes whose
+ * encoding gives it back unchanged (so that two hashes are the same text
+ * exactly when their parts are the same).
  */
 static bool
-digest_b64_is_valid(const char *digest_b64)
+decode_digest(const char *digest_b64, unsigned char digest[PBKDF2_DIGEST_BYTES])
 {
 	unsigned char decoded[PBKDF2_DIGEST_BYTES + 3];
 	char		reencoded[PBKDF2_DIGEST_B64_LEN + 1];
@@ -179,8 +189,10 @@ digest_b64_is_valid(const char *digest_b64)
 						PBKDF2_DIGEST_B64_LEN) != PBKDF2_DIGEST_BYTES + 1)
 		return false;
 	EVP_EncodeBlock((unsigned char *) reencoded, decoded, PBKDF2_DIGEST_BYTES);
-	valid = strcmp(reencoded, digest_b64) == 0;
+	valid = CRYPTO_memcmp(reencoded, digest_b64, PBKDF2_DIGEST_B64_LEN) == 0;
+	memcpy(digest, decoded, PBKDF2_DIGEST_BYTES);
 	explicit_bzero(decoded, sizeof(decoded));
+	explicit_bzero(reencoded, sizeof(reencoded));
 	return valid;
 }
 
@@ -188,7 +200,8 @@ digest_b64_is_valid(const char *digest_b64)
  * Split encoded into its parts.  False when it is not a well-formed
  * pbkdf2_sha256 hash: wrong algorithm, iterations not a positive integer,
  * an empty salt, or a digest that is not base64 of 32 bytes.  A salt
- * cannot hold '$': it would add a part.
+ * cannot hold '$': it would add a part.  The algorithm, iterations and
+ * salt are public; only the digest is compared in constant time.
  */
 static bool
 parse_hash(const char *encoded, ParsedHash *parsed)
@@ -214,29 +227,72 @@ parse_hash(const char *encoded, ParsedHash *parsed)
 		return false;
 	parsed->iterations = parse_iterations(parts[1]);
 	parsed->salt = parts[2];
-	parsed->digest_b64 = parts[3];
-	return parsed->iterations > 0 && digest_b64_is_valid(parsed->digest_b64);
+	return parsed->iterations > 0 && decode_digest(parts[3], parsed->digest);
 }
 
 /*
- * Does encoded verify against password?  A malformed hash never does.  The
- * digests are compared in constant time.
+ * Does the parsed hash verify against password?  The digests are compared
+ * in constant time.
+ */
+static bool
+parsed_hash_verifies(const char *password, const ParsedHash *parsed)
+{
+	unsigned char digest[PBKDF2_DIGEST_BYTES];
+	bool		matches;
+
+	pbkdf2_digest(password, parsed->salt, parsed->iterations, digest);
+	matches = digests_match(digest, parsed->digest);
+	explicit_bzero(digest, sizeof(digest));
+	return matches;
+}
+
+/*
+ * Does encoded verify against password?  A malformed hash never does.
  */
 bool
 password_verify(const char *password, const char *encoded)
 {
 	ParsedHash	parsed;
-	char	   *digest;
 	bool		matches;
 
 	if (!parse_hash(encoded, &parsed))
 		return false;
-
-	digest = pbkdf2_digest_b64(password, parsed.salt, parsed.iterations);
-	matches = CRYPTO_memcmp(digest, parsed.digest_b64, PBKDF2_DIGEST_B64_LEN) == 0;
-	explicit_bzero(digest, PBKDF2_DIGEST_B64_LEN);
-	pfree(digest);
+	matches = parsed_hash_verifies(password, &parsed);
+	explicit_bzero(parsed.digest, sizeof(parsed.digest));
 	return matches;
+}
+
+/*
+ * Are two parsed hashes the same?  Algorithm, iterations and salt are
+ * public and compared as they are; the digests are compared in constant
+ * time, since an encoded hash is as good as a password to whoever can
+ * crack it offline.
+ */
+static bool
+parsed_hashes_equal(const ParsedHash *a, const ParsedHash *b)
+{
+	return a->iterations == b->iterations && strcmp(a->salt, b->salt) == 0 &&
+		digests_match(a->digest, b->digest);
+}
+
+/*
+ * Are two encoded hashes the same?  A malformed hash is the same as no
+ * other (a fixture's hash is checked to be well-formed before it gets
+ * here).
+ */
+bool
+password_hashes_equal(const char *stored, const char *wanted)
+{
+	ParsedHash	a;
+	ParsedHash	b;
+	bool		equal;
+
+	if (!parse_hash(stored, &a) || !parse_hash(wanted, &b))
+		return false;
+	equal = parsed_hashes_equal(&a, &b);
+	explicit_bzero(a.digest, sizeof(a.digest));
+	explicit_bzero(b.digest, sizeof(b.digest));
+	return equal;
 }
 
 /*

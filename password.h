@@ -14,6 +14,8 @@ extern char *password_hash(const char *password, int iterations);
 /* Does encoded (a Django hash) verify against password?  Constant time. */
 extern bool password_verify(const char *password, const char *encoded);
 
+extern bool password_hashes_equal(const char *stored, const char *wanted);
+
 /* Is encoded a well-formed pbkdf2_sha256 hash? */
 extern bool password_hash_is_valid(const char *encoded);
 
