@@ -84,14 +84,38 @@ as_postgres "initdb -D '$work/regress-data' -A trust >/dev/null \
 		-o \"-p 55499 -k $work/sock -c listen_addresses=''\" start >/dev/null \
 	&& PGHOST='$work/sock' PGPORT=55499 make -s installcheck TAP_TESTS=" >"$work/regress.out" 2>&1 || regress_status=$?
 cat "$work/regress.out"
+# The sanitizer runtimes are in the server process: a backend that has
+# loaded the extension maps each of them
+runtimes_expected=0
+for runtime in address undefined; do
+	[[ $sanitize == *$runtime* ]] && runtimes_expected=$((runtimes_expected + 1))
+done
+cat >"$work/runtimes.sql" <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS sentry_fixtures;
+SELECT count(*) FROM sentry_fixtures_info() \g /dev/null
+SELECT count(DISTINCT substring(line FROM 'lib(asan|ubsan)[.]so'))
+FROM pg_catalog.regexp_split_to_table(pg_catalog.pg_read_file('/proc/self/maps'), E'\n') AS line;
+SQL
+chown postgres: "$work/runtimes.sql"
+runtimes_mapped=$(as_postgres "psql -h '$work/sock' -p 55499 -d contrib_regression -XAtq -f '$work/runtimes.sql'" || true)
+runtime_passed=0
+runtime_failed=0
+if [ "$runtimes_mapped" = "$runtimes_expected" ]; then
+	echo "ok - the server has the sanitizer runtimes for $sanitize loaded"
+	runtime_passed=1
+else
+	echo "not ok - the server has ${runtimes_mapped:-no} of the $runtimes_expected sanitizer runtimes for $sanitize loaded"
+	runtime_failed=1
+fi
 as_postgres "pg_ctl -D '$work/regress-data' -m fast stop" >/dev/null 2>&1 || true
 
 tap_status=0
 as_postgres "make -s tap-check bindir='$work/bin' PROVE_FLAGS=--verbose" >"$work/tap.out" 2>&1 || tap_status=$?
 grep -E '^(ok|not ok) |^t/|^Result|^Files=' "$work/tap.out" || true
 
-passed=$(( $(grep -cE '\.\.\. ok' "$work/regress.out" || true) + $(grep -cE '^\s*ok [0-9]+' "$work/tap.out" || true) ))
-failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$work/regress.out" || true) + $(grep -cE '^\s*not ok [0-9]+' "$work/tap.out" || true) ))
+passed=$(( $(grep -cE '\.\.\. ok' "$work/regress.out" || true) + $(grep -cE '^\s*ok [0-9]+' "$work/tap.out" || true) + runtime_passed))
+failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$work/regress.out" || true) + $(grep -cE '^\s*not ok [0-9]+' "$work/tap.out" || true) + runtime_failed))
 if [ $regress_status -ne 0 ] && ! grep -qE '\.\.\. FAILED' "$work/regress.out"; then failed=$((failed + 1)); fi
 if [ $tap_status -ne 0 ] && ! grep -qE '^\s*not ok [0-9]+' "$work/tap.out"; then failed=$((failed + 1)); fi
 
