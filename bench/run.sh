@@ -5,6 +5,8 @@
 # Run as root from the top of a clone on which ./setup.sh has run:
 #   bench/run.sh            100, 1,000 and 10,000 projects, 5 runs each
 #   bench/run.sh --smoke    100 projects, one run (what the test suite runs)
+#   bench/run.sh --corpus   time and memory of each malformed or hostile
+#                           fixture of t/010_corpus.pl (bench/corpus.py)
 # Other options go to bench/bench.py (--runs N, --sizes A,B,..., --verbose).
 #
 # It builds the extension and installs it into a private directory (the
@@ -46,7 +48,9 @@ trap stop_cluster EXIT
 make -s
 make -s install DESTDIR="$tmp/inst" >/dev/null
 cp "$schema" "$tmp/schema.sql"
-cp bench/bench.py "$tmp/bench.py"
+cp bench/bench.py bench/corpus.py t/HostileFixtures.pm "$tmp/"
+cp -r t/corpus "$tmp/corpus"
+mkdir "$tmp/cases"
 chown -R postgres: "$tmp"
 
 as_postgres "'$bindir/initdb' -D '$tmp/data' -A trust -U postgres" >/dev/null
@@ -55,7 +59,12 @@ as_postgres "'$bindir/pg_ctl' -D '$tmp/data' -l '$tmp/log' -w -o '-p $port -k $t
 
 echo "server: PostgreSQL $("$bindir/postgres" --version | awk '{ print $3 }'), fsync = on, synchronous_commit = on;" \
 	"schema: $(basename "$schema"); $(nproc) CPUs"
-# bench.py exits 1 when a target is missed: keep its output and status
+# bench.py and corpus.py exit 1 when a target is missed: keep their output
+# and status
+if [ "${1:-}" = --corpus ]; then
+	as_postgres "cd '$tmp' && /usr/bin/python3 corpus.py --host '$tmp' --port $port --schema '$tmp/schema.sql' --tdir '$tmp' --workdir '$tmp/cases'"
+	exit
+fi
 quoted_args=""
 [ $# -gt 0 ] && quoted_args=$(printf " %q" "$@")
 as_postgres "cd '$tmp' && /usr/bin/python3 bench.py --host '$tmp' --port $port --schema '$tmp/schema.sql'$quoted_args"

@@ -1,14 +1,22 @@
 # A corpus of malformed fixtures, and some hostile ones made here (deep
 # nesting, billion laughs, invalid UTF-8, huge scalars, many problems),
-# each run through sentry_fixtures_validate() and sentry_dsn_parse(): each
-# gives problem rows (with the expected message) or a clean ERROR, never a
-# crash, and the server stays up.  Each corpus file starts with a line
-# "# expect: <text>": a problem message must contain that text.
+# each run through sentry_fixtures_validate(), sentry_dsn_parse() and
+# sentry_fixtures_apply(): validation gives problem rows (with the expected
+# message) or a clean ERROR, the DSN parser and the apply a clean ERROR,
+# never a crash; the server stays up, and a checksum of every table and
+# sequence of the Sentry database the applies run against is the same
+# after each case as before the first.  Each corpus file starts with a
+# line "# expect: <text>": a problem message must contain that text.
+# (How long each case takes, and how much memory, is measured by
+# bench/corpus.sh.)
 use strict;
 use warnings;
-use File::Basename;
+use FindBin;
+use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
+use HostileFixtures qw(hostile_fixtures);
+use SentryTest qw(sequence_values table_checksum write_fixture);
 use Test::More;
 
 my $node = PostgreSQL::Test::Cluster->new('corpus');
@@ -24,6 +32,28 @@ $node->safe_psql('postgres',
 $node->safe_psql('sqlascii', 'CREATE EXTENSION sentry_fixtures');
 
 my $tempdir = PostgreSQL::Test::Utils::tempdir;
+
+# The Sentry 9 test schema, in both databases, with a fixture applied, so
+# that an apply that wrote anything before refusing would show
+my $start_fixture = write_fixture($tempdir, 'start.yml', <<'YML');
+organization: Practo
+url_prefix: https://sentry.example.com
+admin:
+  email: admin@example.com
+  password_hash: pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$0123456789abcdefghijklmnopqrstuvwxyzABCDEFG=
+teams:
+  - name: Backend
+    projects:
+      api: https://0123456789abcdef0123456789abcdef:fedcba9876543210fedcba9876543210@sentry.example.com/2
+YML
+my %sentry_state;
+foreach my $db ('postgres', 'sqlascii')
+{
+	$node->safe_psql($db,
+		"SELECT loaded FROM sentry_schema_bootstrap(pg_read_file('$FindBin::Bin/sentry9_test_schema.sql'))");
+	$node->safe_psql($db, "SELECT count(*) FROM sentry_fixtures_apply(pg_read_file('$start_fixture'))");
+	$sentry_state{$db} = table_checksum($node, $db) . sequence_values($node, $db);
+}
 
 # Run sql; return (ok, stdout, stderr).  A statement may fail cleanly; the
 # server must still answer afterwards.
@@ -67,112 +97,50 @@ sub check_fixture
 	ok($rc != 0 && $err =~ /ERROR:  (invalid DSN|invalid byte sequence)/,
 		"$name: DSN parse refuses it cleanly")
 	  or diag($err);
+
+	check_apply_refused($name, "pg_read_file('$path')", $db);
+}
+
+# The fixture text that the SQL expression $text gives, applied to the
+# Sentry database $db: refused with a clean ERROR, nothing changed, and the
+# server still up
+sub check_apply_refused
+{
+	my ($name, $text, $db) = @_;
+	my ($rc, $out, $err) = run_sql($db,
+		"SELECT count(*) FROM sentry_fixtures_apply($text)");
+	ok($rc != 0 && $err =~ /^psql:<stdin>:\d+: ERROR:  \S/m, "$name: apply refuses it cleanly")
+	  or diag($err);
+	is(table_checksum($node, $db) . sequence_values($node, $db), $sentry_state{$db},
+		"$name: every Sentry table and sequence is as it was");
 	is($node->safe_psql('postgres', 'SELECT 1'), '1', "$name: server alive");
 }
 
-sub write_file
+# The corpus and the hostile inputs made with it
+my @cases = hostile_fixtures($tempdir);
+cmp_ok(scalar(grep { $_->{corpus} } @cases), '>=', 100, 'the corpus has at least 100 fixtures');
+foreach my $case (@cases)
 {
-	my ($name, $content) = @_;
-	my $path = "$tempdir/$name.yml";
-	open(my $fh, '>:raw', $path) or die "could not write $path: $!";
-	print $fh $content;
-	close($fh);
-	chmod(0644, $path);
-	return $path;
-}
-
-# The corpus: each file's first line says what problem it must give
-my $corpus = dirname(__FILE__) . '/corpus';
-my @files = sort glob("$corpus/*.yml");
-cmp_ok(scalar @files, '>=', 100, 'the corpus has at least 100 fixtures');
-foreach my $file (@files)
-{
-	open(my $fh, '<:raw', $file) or die "could not read $file: $!";
-	my $first = <$fh>;
-	close($fh);
-	my ($expect) = $first =~ /^# expect: (.*)$/
-	  or die "$file does not start with \"# expect: \"";
-	my $path = write_file(basename($file, '.yml'), do { local (@ARGV, $/) = $file; <> });
-	check_fixture(basename($file), $path, $expect);
-}
-
-# Deep nesting, flow and block: stopped at the depth limit
-check_fixture('deep flow nesting', write_file('deep_flow', 'teams: ' . ('[' x 1_000_000)),
-	'nesting is deeper than 32 levels');
-check_fixture('10,000-deep flow nesting', write_file('deep_flow_10k', 'teams: ' . ('[' x 10_000) . (']' x 10_000)),
-	'nesting is deeper than 32 levels');
-check_fixture('many shallow lists',
-	write_file('wide_lists', 'teams: [' . join(',', ('[[]]') x 2_000_000) . "]\n"),
-	qr/expected a map|expected a team|found a list/);
-check_fixture('deep block nesting',
-	write_file('deep_block', join('', map { ('  ' x $_) . "- \n" } 0 .. 2000)),
-	'nesting is deeper than 32 levels');
-check_fixture('deep map nesting',
-	write_file('deep_map', join('', map { ('  ' x $_) . "k$_:\n" } 0 .. 2000)),
-	'nesting is deeper than 32 levels');
-
-# Billion laughs: never expanded, refused at the first anchor
-my $laughs = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
-foreach my $i (1 .. 9)
-{
-	my ($prev, $cur) = (chr(ord('a') + $i - 1), chr(ord('a') + $i));
-	$laughs .= "$cur: &$cur [" . join(',', ("*$prev") x 9) . "]\n";
-}
-$laughs .= "teams: *j\n";
-check_fixture('billion laughs', write_file('laughs', $laughs), 'anchors are not allowed');
-
-# Invalid UTF-8, fed through the SQL_ASCII database
-my %bad_utf8 = (
-	'invalid leading byte' => "teams:\n  - name: \xff\n",
-	'invalid continuation' => "teams:\n  - name: \xc3\x28\n",
-	'overlong encoding' => "teams:\n  - name: \xc0\xaf\n",
-	'encoded surrogate' => "teams:\n  - name: \xed\xa0\x80\n",
-	'truncated at the end' => "teams:\n  - name: \xe2\x82",
-	'latin-1 text' => "organization: Soci\xe9t\xe9\n",
-	'utf-16 bom' => "\xff\xfeteams: []\n",);
-foreach my $name (sort keys %bad_utf8)
-{
-	my $path = write_file("utf8_$name", $bad_utf8{$name});
-	check_fixture("$name (SQL_ASCII)", $path, qr/invalid YAML: .*(UTF-8|octet|Unicode)/i,
-		db => 'sqlascii');
-	# a UTF-8 database refuses the text before the parser sees it
-	check_fixture("$name (UTF-8)", $path, undef,
-		error_ok => qr/invalid byte sequence for encoding "UTF8"/);
+	check_fixture($case->{name}, $case->{path}, $case->{expect},
+		db => $case->{db} eq 'sqlascii' ? 'sqlascii' : 'postgres',
+		error_ok => $case->{error_ok});
 }
 is( $node->safe_psql('sqlascii',
 		"SELECT line || ':' || col || ' ' || message FROM sentry_fixtures_validate(E'teams:\\n  - name: ab\\xff\\n')"),
 	'2:13 invalid YAML: invalid leading UTF-8 octet (byte 0xff)',
 	'invalid UTF-8 is placed by line and column');
 
-# Huge scalars: refused by length, without trouble
-check_fixture('huge team name',
-	write_file('huge_name', "teams:\n  - name: " . ('x' x 20_000_000) . "\n"),
-	'team name is longer than 64 characters');
-check_fixture('huge key',
-	write_file('huge_key', '? ' . ('k' x 5_000_000) . "\n: 1\n"),
-	qr/unknown key "k{64}\.\.\."/);
-check_fixture('huge DSN',
-	write_file('huge_dsn',
-		"teams:\n  - name: a\n    projects:\n      api: https://" . ('d' x 10_000_000) . "\n"),
-	'DSN is longer than 2048 characters');
-
-# Many problems: the list stops at a bound
-check_fixture('many unknown keys',
-	write_file('many_keys', join('', map { "k$_: 1\n" } 1 .. 200_000)),
-	'too many problems; stopped after the first 1000');
-check_fixture('many teams',
-	write_file('many_teams', "teams:\n" . join('', map { "  - {name: t$_}\n" } 1 .. 10_001)),
-	'fixture has more than 10000 teams');
-
 # 100 MB of nested lists: larger than any fixture may be
 my ($rc, $out, $err) = run_sql('postgres',
 	"SELECT count(*) FROM sentry_fixtures_validate('teams: ' || repeat('[', 100 * 1024 * 1024))");
 like($err, qr/ERROR:  fixture is too large/, '100 MB of nested lists: clean error');
+check_apply_refused('100 MB of nested lists', "'teams: ' || repeat('[', 100 * 1024 * 1024)", 'postgres');
 
 # Larger than any fixture may be: a clean error before parsing
 ($rc, $out, $err) = run_sql('postgres',
 	"SELECT count(*) FROM sentry_fixtures_validate(repeat('#', 64 * 1024 * 1024 + 1))");
 like($err, qr/ERROR:  fixture is too large/, 'oversized fixture: clean error');
+check_apply_refused('oversized fixture', "repeat('#', 64 * 1024 * 1024 + 1)", 'postgres');
 
 # Malformed DSNs given directly
 foreach my $dsn ('', 'https://', 'https://@/', 'https://:@:/', '://x', "https://\xc3\xa9\@h/1",
