@@ -4,7 +4,7 @@
 # They are the corpus, t/corpus/*.yml (each file's first line is
 # "# expect: <text>", text that a problem message must contain), and
 # inputs too large or too odd to keep in files, made here: deep nesting,
-# billion laughs, invalid UTF-8, huge scalars, many problems.
+# billion laughs, invalid UTF-8, NUL bytes, huge scalars, many problems.
 # t/010_corpus.pl checks what each gives; bench/corpus.sh measures the
 # time and memory each takes.
 package HostileFixtures;
@@ -88,6 +88,14 @@ sub hostile_fixtures
 			expect => qr/invalid YAML: .*(UTF-8|octet|Unicode)/i);
 		$add->("$name (UTF-8)", $file, $bad_utf8{$name},
 			error_ok => qr/invalid byte sequence for encoding "UTF8"/);
+	}
+
+	# A NUL byte: no text value can hold one, so the database refuses the
+	# file before the parser sees it, whatever the encoding
+	foreach my $db ('utf8', 'sqlascii')
+	{
+		$add->("NUL byte ($db)", 'nul_byte', "teams:\n  - name: a\0b\n", db => $db,
+			error_ok => qr/invalid byte sequence for encoding "(UTF8|SQL_ASCII)": 0x00/);
 	}
 
 	# Huge scalars: refused by length, without trouble
