@@ -559,6 +559,31 @@ follow_edge(CascadeGraph *graph, CascadeEdge *edge)
 }
 
 /*
+ * Run a statement over the collected rows of table: query_format takes
+ * the table's name as %1$s and its key column as %2$s, and the statement
+ * the keys as int8[] in $1.  Its SPI result code must be expected_rc.
+ */
+static void
+run_over_rows(CascadeGraph *graph, CascadeTable *table, const char *query_format,
+			  int expected_rc)
+{
+	MemoryContext outer = MemoryContextSwitchTo(graph->scratch);
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1];
+	int			rc;
+
+	args[0] = int8_array(table->keys, table->nrows);
+	rc = SPI_execute_with_args(psprintf(query_format, table->name,
+										quote_identifier(table->key_column)),
+							   1, argtypes, args, NULL, false, 0);
+	if (rc != expected_rc)
+		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+	SPI_freetuptable(SPI_tuptable);
+	MemoryContextSwitchTo(outer);
+	MemoryContextReset(graph->scratch);
+}
+
+/*
  * Lock the root rows to delete, in key order.  A session that inserts a
  * row referring to one takes a share lock on it for its foreign key
  * check, so from here on no new dependant can appear: such an insert
@@ -572,23 +597,9 @@ follow_edge(CascadeGraph *graph, CascadeEdge *edge)
 static void
 lock_roots(CascadeGraph *graph)
 {
-	CascadeTable *root = graph->root;
-	MemoryContext outer = MemoryContextSwitchTo(graph->scratch);
-	Oid			argtypes[1] = {INT8ARRAYOID};
-	Datum		args[1];
-	int			rc;
-
-	args[0] = int8_array(root->keys, root->nrows);
-	rc = SPI_execute_with_args(psprintf("SELECT FROM %s WHERE %s = ANY ($1) ORDER BY %s FOR UPDATE",
-										root->name,
-										quote_identifier(root->key_column),
-										quote_identifier(root->key_column)),
-							   1, argtypes, args, NULL, false, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
-	SPI_freetuptable(SPI_tuptable);
-	MemoryContextSwitchTo(outer);
-	MemoryContextReset(graph->scratch);
+	run_over_rows(graph, graph->root,
+				  "SELECT FROM %1$s WHERE %2$s = ANY ($1) ORDER BY %2$s FOR UPDATE",
+				  SPI_OK_SELECT);
 }
 
 /*
@@ -695,20 +706,7 @@ null_references(CascadeGraph *graph, CascadeEdge *edge, HTAB *tallies)
 static void
 delete_rows(CascadeGraph *graph, CascadeTable *table)
 {
-	MemoryContext outer = MemoryContextSwitchTo(graph->scratch);
-	Oid			argtypes[1] = {INT8ARRAYOID};
-	Datum		args[1];
-	int			rc;
-
-	args[0] = int8_array(table->keys, table->nrows);
-	rc = SPI_execute_with_args(psprintf("DELETE FROM %s WHERE %s = ANY ($1)",
-										table->name,
-										quote_identifier(table->key_column)),
-							   1, argtypes, args, NULL, false, 0);
-	if (rc != SPI_OK_DELETE)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
-	MemoryContextSwitchTo(outer);
-	MemoryContextReset(graph->scratch);
+	run_over_rows(graph, table, "DELETE FROM %1$s WHERE %2$s = ANY ($1)", SPI_OK_DELETE);
 }
 
 /*

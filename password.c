@@ -107,14 +107,15 @@ pbkdf2_digest(const char *password, const char *salt, int iterations,
 }
 
 /*
- * Do two digests match?  The time this takes does not depend on their
- * contents: CRYPTO_memcmp reads every byte whatever it finds, so timing a
- * comparison tells nothing of how much of a digest was guessed right.
+ * Are the len bytes at a and b the same?  The time this takes does not
+ * depend on their contents: CRYPTO_memcmp reads every byte whatever it
+ * finds, so timing a comparison tells nothing of how much of a secret was
+ * guessed right.
  */
 static bool
-digests_match(const unsigned char *a, const unsigned char *b)
+secrets_equal(const void *a, const void *b, size_t len)
 {
-	return CRYPTO_memcmp(a, b, PBKDF2_DIGEST_BYTES) == 0;
+	return CRYPTO_memcmp(a, b, len) == 0;
 }
 
 /*
@@ -172,8 +173,8 @@ parse_iterations(const char *text)
 /*
  * Decode digest_b64 into digest.  False unless it is the canonical base64
  * of exactly PBKDF2_DIGEST_BYTES bytes: the right length, and bytes whose
- * encoding gives it back unchanged (so that two hashes are the same text
- * exactly when their parts are the same).
+ * encoding gives it back unchanged.  Django compares encoded digests, so
+ * a hash in any other spelling verifies no password there, nor here.
  */
 static bool
 decode_digest(const char *digest_b64, unsigned char digest[PBKDF2_DIGEST_BYTES])
@@ -200,8 +201,7 @@ decode_digest(const char *digest_b64, unsigned char digest[PBKDF2_DIGEST_BYTES])
  * Split encoded into its parts.  False when it is not a well-formed
  * pbkdf2_sha256 hash: wrong algorithm, iterations not a positive integer,
  * an empty salt, or a digest that is not base64 of 32 bytes.  A salt
- * cannot hold '$': it would add a part.  The algorithm, iterations and
- * salt are public; only the digest is compared in constant time.
+ * cannot hold '$': it would add a part.
  */
 static bool
 parse_hash(const char *encoded, ParsedHash *parsed)
@@ -241,7 +241,7 @@ parsed_hash_verifies(const char *password, const ParsedHash *parsed)
 	bool		matches;
 
 	pbkdf2_digest(password, parsed->salt, parsed->iterations, digest);
-	matches = digests_match(digest, parsed->digest);
+	matches = secrets_equal(digest, parsed->digest, PBKDF2_DIGEST_BYTES);
 	explicit_bzero(digest, sizeof(digest));
 	return matches;
 }
@@ -263,46 +263,14 @@ password_verify(const char *password, const char *encoded)
 }
 
 /*
- * Are two parsed hashes the same?  Algorithm, iterations and salt are
- * public and compared as they are; the digests are compared in constant
- * time, since an encoded hash is as good as a password to whoever can
- * crack it offline.
- */
-static bool
-parsed_hashes_equal(const ParsedHash *a, const ParsedHash *b)
-{
-	return a->iterations == b->iterations && strcmp(a->salt, b->salt) == 0 &&
-		digests_match(a->digest, b->digest);
-}
-
-/*
- * Are two encoded hashes the same?  A malformed hash is the same as no
- * other (a fixture's hash is checked to be well-formed before it gets
- * here).
+ * Are two encoded hashes the same text?  An encoded hash is as good as a
+ * password to whoever can crack it offline, so the texts are compared in
+ * constant time; only their lengths, which the format fixes, are not.
  */
 bool
 password_hashes_equal(const char *stored, const char *wanted)
 {
-	ParsedHash	a;
-	ParsedHash	b;
-	bool		equal;
+	size_t		len = strlen(wanted);
 
-	if (!parse_hash(stored, &a) || !parse_hash(wanted, &b))
-		return false;
-	equal = parsed_hashes_equal(&a, &b);
-	explicit_bzero(a.digest, sizeof(a.digest));
-	explicit_bzero(b.digest, sizeof(b.digest));
-	return equal;
-}
-
-/*
- * Is encoded a well-formed pbkdf2_sha256 hash?  Used to check a fixture's
- * password_hash before it is stored.
- */
-bool
-password_hash_is_valid(const char *encoded)
-{
-	ParsedHash	parsed;
-
-	return parse_hash(encoded, &parsed);
+	return strlen(stored) == len && secrets_equal(stored, wanted, len);
 }

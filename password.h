@@ -17,6 +17,4 @@ extern bool password_verify(const char *password, const char *encoded);
 extern bool password_hashes_equal(const char *stored, const char *wanted);
 
 /* Is encoded a well-formed pbkdf2_sha256 hash? */
-extern bool password_hash_is_valid(const char *encoded);
-
 #endif							/* SENTRY_FIXTURES_PASSWORD_H */

@@ -12,14 +12,21 @@
  * report.  The result of a comparison must be defined again before it is
  * looked at, since deciding on it is the point.
  *
- * password.c is included, not linked, to reach its static functions.  The
- * first check is a control: memcmp(), which stops at the first difference,
- * must be caught, or the method would prove nothing.  Each check prints
- * "ok - ..." or "not ok - ..."; the exit status is 1 when one failed.
+ * password.c is included, not linked, to reach its static functions, with
+ * its CRYPTO_memcmp() calls routed through comparison_seen(), which records
+ * them.  The first check is a control: memcmp(), which stops at the first
+ * difference, must be caught, or the method would prove nothing.  Each
+ * check prints "ok - ..." or "not ok - ..."; the exit status is 1 when one
+ * failed.
  *
  *-------------------------------------------------------------------------
  */
+#define CRYPTO_memcmp comparison_seen
 #include "../password.c"
+#undef CRYPTO_memcmp
+
+/* hidden by the #define while <openssl/crypto.h> was read */
+extern int	CRYPTO_memcmp(const void *in_a, const void *in_b, size_t len);
 
 #include <stdio.h>
 
@@ -28,6 +35,29 @@
 #include "pg_shim.h"
 
 static int	failures = 0;
+
+/* The calls password.c made to CRYPTO_memcmp(), and the last one's length */
+static int	comparisons = 0;
+static size_t compared_len = 0;
+
+/*
+ * password.c's CRYPTO_memcmp(): count the call, then compare the bytes
+ * marked secret (undefined), so that memcheck sees the comparison itself
+ */
+int
+comparison_seen(const void *a, const void *b, size_t len)
+{
+	int			result;
+
+	comparisons++;
+	compared_len = len;
+	VALGRIND_MAKE_MEM_UNDEFINED(a, len);
+	VALGRIND_MAKE_MEM_UNDEFINED(b, len);
+	result = CRYPTO_memcmp(a, b, len);
+	VALGRIND_MAKE_MEM_DEFINED(a, len);
+	VALGRIND_MAKE_MEM_DEFINED(b, len);
+	return result;
+}
 
 /* Stand-in for the server's conversion: the harness's "server" is UTF-8 */
 char *
@@ -85,9 +115,9 @@ check_control(void)
 		   "control: memcheck reports memcmp() over secret digests");
 }
 
-/* digests_match() over secret digests, equal or differing anywhere */
+/* secrets_equal() over secret digests, equal or differing anywhere */
 static void
-check_digests_match(void)
+check_secrets_equal(void)
 {
 	const int	differ_at[] = {-1, 0, PBKDF2_DIGEST_BYTES / 2, PBKDF2_DIGEST_BYTES - 1};
 
@@ -96,18 +126,21 @@ check_digests_match(void)
 		unsigned char a[PBKDF2_DIGEST_BYTES];
 		unsigned char b[PBKDF2_DIGEST_BYTES];
 		unsigned	errors = VALGRIND_COUNT_ERRORS;
-		bool		match;
+		bool		equal;
 		char		what[128];
 
 		make_digests(a, b, differ_at[i]);
 		VALGRIND_MAKE_MEM_UNDEFINED(a, sizeof(a));
 		VALGRIND_MAKE_MEM_UNDEFINED(b, sizeof(b));
-		match = digests_match(a, b);
-		VALGRIND_MAKE_MEM_DEFINED(&match, sizeof(match));
-		snprintf(what, sizeof(what),
-				 "digests_match(), digests differing at byte %d: constant time, %s",
-				 differ_at[i], differ_at[i] < 0 ? "equal" : "different");
-		report(memcheck_was(true, errors) && match == (differ_at[i] < 0), what);
+		equal = secrets_equal(a, b, PBKDF2_DIGEST_BYTES);
+		VALGRIND_MAKE_MEM_DEFINED(&equal, sizeof(equal));
+		if (differ_at[i] < 0)
+			snprintf(what, sizeof(what), "secrets_equal(), equal digests: constant time, equal");
+		else
+			snprintf(what, sizeof(what),
+					 "secrets_equal(), digests differing at byte %d: constant time, different",
+					 differ_at[i]);
+		report(memcheck_was(true, errors) && equal == (differ_at[i] < 0), what);
 	}
 }
 
@@ -132,46 +165,47 @@ check_verify(void)
 			elog(ERROR, "password_hash() made a hash parse_hash() refuses");
 		errors = VALGRIND_COUNT_ERRORS;
 		VALGRIND_MAKE_MEM_UNDEFINED(parsed.digest, sizeof(parsed.digest));
+		comparisons = 0;
 		verifies = parsed_hash_verifies(passwords[i], &parsed);
 		VALGRIND_MAKE_MEM_DEFINED(&verifies, sizeof(verifies));
 		snprintf(what, sizeof(what),
 				 "password verification against a secret digest: constant time, %s",
 				 i == 0 ? "right password accepted" : "wrong password refused");
-		report(memcheck_was(true, errors) && verifies == (i == 0), what);
+		report(memcheck_was(true, errors) && verifies == (i == 0) &&
+			   comparisons == 1 && compared_len == PBKDF2_DIGEST_BYTES, what);
 	}
 }
 
 /*
- * parsed_hashes_equal() with both digests secret: the same hash, and
- * hashes that differ only in the digest.
+ * password_hashes_equal() on the same hash, and on hashes that differ in
+ * the first or the last character of the digest: one comparison of the
+ * whole text, in constant time.
  */
 static void
 check_hashes_equal(void)
 {
 	char	   *encoded = password_hash("correct horse", 1000);
-	char	   *other = pstrdup(encoded);
+	const char *cases[] = {"same hash", "first digest character", "last digest character"};
 
-	/* the digest's first character, changed within base64's alphabet */
-	char	   *digest = strrchr(other, '$') + 1;
-
-	digest[0] = digest[0] == 'A' ? 'B' : 'A';
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < (int) lengthof(cases); i++)
 	{
-		ParsedHash	a;
-		ParsedHash	b;
-		unsigned	errors;
+		char	   *other = pstrdup(encoded);
+		char	   *change = i == 1 ? strrchr(other, '$') + 1 : other + strlen(other) - 2;
+		unsigned	errors = VALGRIND_COUNT_ERRORS;
 		bool		equal;
+		char		what[128];
 
-		if (!parse_hash(encoded, &a) || !parse_hash(i == 0 ? encoded : other, &b))
-			elog(ERROR, "a hash made for the check does not parse");
-		errors = VALGRIND_COUNT_ERRORS;
-		VALGRIND_MAKE_MEM_UNDEFINED(a.digest, sizeof(a.digest));
-		VALGRIND_MAKE_MEM_UNDEFINED(b.digest, sizeof(b.digest));
-		equal = parsed_hashes_equal(&a, &b);
+		/* a change within base64's alphabet, before the padding */
+		if (i > 0)
+			*change = *change == 'A' ? 'B' : 'A';
+		comparisons = 0;
+		equal = password_hashes_equal(encoded, other);
 		VALGRIND_MAKE_MEM_DEFINED(&equal, sizeof(equal));
-		report(memcheck_was(true, errors) && equal == (i == 0),
-			   i == 0 ? "hash comparison with secret digests: constant time, same hash"
-			   : "hash comparison with secret digests: constant time, other digest");
+		snprintf(what, sizeof(what),
+				 "hash comparison, %s: one constant-time comparison of the whole text",
+				 cases[i]);
+		report(memcheck_was(true, errors) && equal == (i == 0) &&
+			   comparisons == 1 && compared_len == strlen(encoded), what);
 	}
 }
 
@@ -184,7 +218,7 @@ main(void)
 		return 2;
 	}
 	check_control();
-	check_digests_match();
+	check_secrets_equal();
 	check_verify();
 	check_hashes_equal();
 	shim_reset();
