@@ -4,9 +4,9 @@
 #   change;
 # - two sessions apply two different fixtures at once: the end state equals
 #   applying them one after the other, in some order;
-# - an apply runs while pgbench inserts groups for existing projects: no
-#   deadlock, no failed transaction, and rule 1's cascade takes the groups
-#   of the projects it deletes;
+# - an apply runs while pgbench inserts groups and events for existing
+#   projects: no deadlock, no failed transaction, and rule 1's cascade
+#   takes the groups and events of the projects it deletes;
 # - an apply deletes projects while pgbench inserts groups for those very
 #   projects, and group hashes for their groups: the apply succeeds (the
 #   cascade locks what it deletes, so no row can join it half way), the
@@ -138,7 +138,7 @@ ok($two_digest eq state_digest($node, 'ab') || $two_digest eq state_digest($node
 isnt(state_digest($node, 'ab'), state_digest($node, 'ba'), 'the two serial orders differ');
 
 ##########################################################################
-# An apply while pgbench writes groups for existing projects
+# An apply while pgbench writes groups and events for existing projects
 ##########################################################################
 
 fresh_db('busy');
@@ -148,6 +148,8 @@ $node->safe_psql('busy', <<'SQL');
 INSERT INTO sentry_groupedmessage (logger, level, message, status, times_seen, last_seen,
     first_seen, score, project_id, time_spent_total, time_spent_count)
 SELECT '', 40, 'doomed', 0, 1, now(), now(), 0, p, 0, 0 FROM generate_series(1901, 2000) AS p;
+INSERT INTO sentry_message (message, datetime, group_id, project_id)
+SELECT 'doomed', now(), id, project_id FROM sentry_groupedmessage WHERE message = 'doomed';
 SQL
 my $moved = big_fixture(1000, 1001, 'p');
 $moved =~ s{/(\d+)$}{'/' . ($1 > 1900 ? $1 + 10000 : $1)}gme;
@@ -155,7 +157,7 @@ my $moved_path = write_fixture($tempdir, 'moved.yml', $moved);
 
 my $bench_script = write_fixture($tempdir, 'groups.sql', <<'SQL');
 \set p random(1001, 1900)
-INSERT INTO sentry_groupedmessage (logger, level, message, status, times_seen, last_seen, first_seen, score, project_id, time_spent_total, time_spent_count) VALUES ('', 40, 'bench', 0, 1, now(), now(), 0, :p, 0, 0);
+WITH g AS (INSERT INTO sentry_groupedmessage (logger, level, message, status, times_seen, last_seen, first_seen, score, project_id, time_spent_total, time_spent_count) VALUES ('', 40, 'bench', 0, 1, now(), now(), 0, :p, 0, 0) RETURNING id) INSERT INTO sentry_message (message, datetime, group_id, project_id) SELECT 'bench', now(), id, :p FROM g;
 SELECT pg_sleep(0.001);
 SQL
 my ($bench_out, $bench_err) = ('', '');
@@ -176,11 +178,13 @@ like($bench_out, qr/number of failed transactions: 0 /, 'pgbench: no transaction
 my ($written) = $bench_out =~ /number of transactions actually processed: (\d+)/;
 cmp_ok($written // 0, '>', 0, 'pgbench wrote groups');
 is( $node->safe_psql('busy',
-		"SELECT count(*) FROM sentry_groupedmessage WHERE message = 'bench'"),
-	$written, 'pgbench: every group it wrote is there');
+		"SELECT (SELECT count(*) FROM sentry_groupedmessage WHERE message = 'bench') || ' ' || "
+		  . "(SELECT count(*) FROM sentry_message WHERE message = 'bench')"),
+	"$written $written", 'pgbench: every group and event it wrote is there');
 is( $node->safe_psql('busy',
-		"SELECT count(*) FROM sentry_groupedmessage WHERE message = 'doomed' OR project_id BETWEEN 1901 AND 2000"),
-	'0', 'the cascade of rule 1 took the groups of the projects it deleted');
+		"SELECT (SELECT count(*) FROM sentry_groupedmessage WHERE message = 'doomed' OR project_id BETWEEN 1901 AND 2000) + "
+		  . "(SELECT count(*) FROM sentry_message WHERE message = 'doomed' OR project_id BETWEEN 1901 AND 2000)"),
+	'0', 'the cascade of rule 1 took the groups and events of the projects it deleted');
 is( $node->safe_psql('busy', 'SELECT count(*) FROM sentry_project WHERE id BETWEEN 11901 AND 12000'),
 	'100', 'the moved projects are there under their new ids');
 
