@@ -8,7 +8,7 @@ use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump django_check_password
-  table_checksum sequence_values);
+  table_checksum rule_keys rule_projects_sql rule_teams_yaml plan_then_apply);
 use Test::More;
 
 my %dumps = (
@@ -19,17 +19,10 @@ my $node = new_sentry_node('apply9');
 $node->append_conf('postgresql.conf', 'sentry_fixtures.password_iterations = 1000');
 $node->reload;
 
-my %key = map { $_ => sprintf('%032x', $_) } 1 .. 9;
+my %key = rule_keys();
 
 # Rows hanging off the projects that the fixture will meet, one per rule.
-my $seed = <<'SQL';
-INSERT INTO sentry_project (id, name, slug, public, date_added, status, organization_id, flags) VALUES
-  (50, 'legacy', 'legacy', false, now(), 0, 1, 0),
-  (51, 'bystander', 'bystander', false, now(), 0, 1, 0),
-  (70, 'old-name', 'old-name', false, now(), 0, 1, 0),
-  (80, 'x', 'x', false, now(), 0, 1, 0),
-  (81, 'y', 'y', false, now(), 0, 1, 0),
-  (90, 'same', 'same', false, now(), 0, 1, 0);
+my $seed = rule_projects_sql(0) . <<'SQL';
 INSERT INTO sentry_release (id, project_id, version, date_added, data, new_groups, organization_id)
   VALUES (500, 50, '1.0', now(), '{}', 0, 1);
 INSERT INTO sentry_release_project (id, project_id, release_id) VALUES (500, 50, 500), (501, 51, 500);
@@ -47,30 +40,15 @@ SQL
 sub fixture
 {
 	my ($org) = @_;
-	return <<"YAML";
+	return <<"YAML" . rule_teams_yaml();
 organization: $org
 url_prefix: http://sentry.test
 admin:
   email: admin\@example.com
   password: correct horse
-teams:
-  - name: Backend
-    projects:
-      legacy: http://$key{1}:$key{5}\@sentry.test/60
-      new-name: http://$key{2}:$key{6}\@sentry.test/70
-      same: http://$key{3}:$key{7}\@sentry.test/90
-  - name: Web
-    projects:
-      - name: fresh
-        platform: javascript
-        dsn: http://$key{4}\@sentry.test/100
-      - name: y
-        dsn: http://$key{8}:$key{9}\@sentry.test/80
 YAML
 }
 
-sub checksum { return table_checksum($node, $_[0]); }
-sub sequences { return sequence_values($node, $_[0]); }
 
 for my $version (sort keys %dumps)
 {
@@ -84,16 +62,7 @@ for my $version (sort keys %dumps)
 	my $read = "pg_read_file('$file')";
 
 	# dry run: rows, and no trace (tables and sequences)
-	my ($before, $seq_before) = (checksum($db), sequences($db));
-	my $planned = $node->safe_psql($db,
-		"SELECT action, kind, name, id, detail FROM sentry_fixtures_plan($read) ORDER BY 1, 2, 3, 4, 5");
-	is(checksum($db), $before, "$version: plan leaves every table as it was");
-	is(sequences($db), $seq_before, "$version: plan leaves every sequence as it was");
-
-	my ($ret, $applied, $stderr) = $node->psql($db,
-		"SELECT action, kind, name, id, detail FROM sentry_fixtures_apply($read) ORDER BY 1, 2, 3, 4, 5");
-	is($ret, 0, "$version: apply succeeds");
-	is($applied, $planned, "$version: plan returned exactly the rows of the real run");
+	my ($applied, $stderr) = plan_then_apply($node, $db, $read, "$version: ");
 	like($stderr, qr/WARNING:  project "y" skipped/, "$version: rule 5 warns");
 	like($stderr, qr/NOTICE:  sentry_fixtures applied: \d+ created, \d+ updated, 1 deleted, 1 skipped/,
 		"$version: a NOTICE sums the run up");
@@ -177,12 +146,13 @@ for my $version (sort keys %dumps)
 		"skip y\n0", "$version: a second apply returns only the skip and writes no row");
 
 	# an invalid fixture changes nothing
-	$before = checksum($db);
+	my $before = table_checksum($node, $db);
+	my $ret;
 	($ret, undef, $stderr) = $node->psql($db,
 		q{SELECT * FROM sentry_fixtures_apply('teams: [{name: "", projects: {a: "not a dsn"}}]')});
 	isnt($ret, 0, "$version: an invalid fixture is an error");
 	like($stderr, qr/ERROR:  fixture has \d+ problems?/, "$version: the error counts the problems");
-	is(checksum($db), $before, "$version: an invalid fixture changes nothing");
+	is(table_checksum($node, $db), $before, "$version: an invalid fixture changes nothing");
 }
 
 $node->stop;

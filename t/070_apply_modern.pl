@@ -12,7 +12,7 @@ use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump django_check_password
-  table_checksum sequence_values);
+  table_checksum rule_keys rule_projects_sql rule_teams_yaml plan_then_apply);
 use Test::More;
 
 my $dump = sentry_dump('sentry-modern-subset.sql');
@@ -22,22 +22,15 @@ $node->append_conf('postgresql.conf', 'sentry_fixtures.password_iterations = 100
 $node->reload;
 
 my $db = 'modern';
-my %key = map { $_ => sprintf('%032x', $_) } 1 .. 9;
+my %key = rule_keys();
 my $stale = 'dddddddddddddddddddddddddddddddd';
 
 # Rows hanging off the projects that the fixture will meet, one per rule;
 # sentry_projectbookmark refers to projects without a foreign key, and the
 # key mapping rows refer to keys without one.
-my $seed = <<"SQL";
+my $seed = rule_projects_sql(10) . <<"SQL";
 INSERT INTO sentry_option (key, last_updated, value)
   VALUES ('system.url-prefix', now(), '"http://sentry.test"');
-INSERT INTO sentry_project (id, name, slug, public, date_added, status, organization_id, flags) VALUES
-  (50, 'legacy', 'legacy', false, now(), 0, 1, 10),
-  (51, 'bystander', 'bystander', false, now(), 0, 1, 10),
-  (70, 'old-name', 'old-name', false, now(), 0, 1, 10),
-  (80, 'x', 'x', false, now(), 0, 1, 10),
-  (81, 'y', 'y', false, now(), 0, 1, 10),
-  (90, 'same', 'same', false, now(), 0, 1, 10);
 INSERT INTO sentry_release (id, version, date_added, data, organization_id)
   VALUES (500, '1.0', now(), '{}', 1);
 INSERT INTO sentry_groupedmessage (id, logger, level, message, status, times_seen, last_seen,
@@ -58,24 +51,11 @@ INSERT INTO sentry_projectkeymapping (id, project_key_id, public_key, cell_name)
 SQL
 
 # No url_prefix: it comes from the JSON sentry_option row.
-my $fixture = <<"YAML";
+my $fixture = <<"YAML" . rule_teams_yaml();
 organization: sentry
 admin:
   email: Admin\@Example.com
   password: correct horse
-teams:
-  - name: Backend
-    projects:
-      legacy: http://$key{1}:$key{5}\@sentry.test/60
-      new-name: http://$key{2}:$key{6}\@sentry.test/70
-      same: http://$key{3}:$key{7}\@sentry.test/90
-  - name: Web
-    projects:
-      - name: fresh
-        platform: javascript
-        dsn: http://$key{4}\@sentry.test/100
-      - name: y
-        dsn: http://$key{8}:$key{9}\@sentry.test/80
 YAML
 
 # A second organization, created by the apply, with a project whose name
@@ -112,16 +92,8 @@ is($node->safe_psql($db, q{SELECT string_agg(key || '=' || coalesce(value, '-'),
 	'sentry_fixtures_info() reports the generation and the url prefix from the JSON option');
 
 # dry run: rows, and no trace (tables and identity sequences)
-my ($before, $seq_before) = (table_checksum($node, $db), sequence_values($node, $db));
-my $planned = $node->safe_psql($db,
-	"SELECT action, kind, name, id, detail FROM sentry_fixtures_plan($read) ORDER BY 1, 2, 3, 4, 5");
-is(table_checksum($node, $db), $before, 'plan leaves every table as it was');
-is(sequence_values($node, $db), $seq_before, 'plan leaves every sequence as it was');
-
-my ($ret, $applied, $stderr) = $node->psql($db,
-	"SELECT action, kind, name, id, detail FROM sentry_fixtures_apply($read) ORDER BY 1, 2, 3, 4, 5");
-is($ret, 0, 'apply succeeds with the url prefix of the JSON option');
-is($applied, $planned, 'plan returned exactly the rows of the real run');
+# the url prefix comes from the JSON option
+my ($applied, $stderr) = plan_then_apply($node, $db, $read, '');
 like($stderr, qr/WARNING:  project "y" skipped/, 'rule 5 warns');
 like($stderr, qr/NOTICE:  sentry_fixtures applied: \d+ created, \d+ updated, 1 deleted, 1 skipped/,
 	'a NOTICE sums the run up');
@@ -235,6 +207,7 @@ is($node->safe_psql($db, qq{
 
 # a new organization gets its mapping row, the admin's new membership too
 my $acme_read = read_fixture('acme', $acme);
+my $ret;
 ($ret, $applied, $stderr) = $node->psql($db,
 	"SELECT action, kind, name, id, detail FROM sentry_fixtures_apply($acme_read) ORDER BY 1, 2, 3, 4, 5");
 is($ret, 0, 'a fixture for a new organization applies');
@@ -279,7 +252,7 @@ like($stderr, qr/all-digit slug "2024"/, 'the all-digit team slug is a problem')
 like($stderr, qr/all-digit slug "007"/, 'the all-digit project slug is a problem');
 
 # an invalid fixture changes nothing
-$before = table_checksum($node, $db);
+my $before = table_checksum($node, $db);
 ($ret, undef, $stderr) = $node->psql($db,
 	q{SELECT * FROM sentry_fixtures_apply('teams: [{name: "", projects: {a: "not a dsn"}}]')});
 isnt($ret, 0, 'an invalid fixture is an error');

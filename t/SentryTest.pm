@@ -14,7 +14,7 @@ use Test::More;
 
 our @EXPORT_OK = qw(sentry_dump new_sentry_node load_sentry_dump django_check_password
   table_checksum sequence_values schema_of
-  state_digest write_fixture);
+  state_digest write_fixture rule_keys rule_projects_sql rule_teams_yaml plan_then_apply);
 
 # Path of a dump in ../shared/sentry-schemas (or $SENTRY_SCHEMAS); when it
 # is missing, fail under CI=true, else skip the whole test file.
@@ -138,6 +138,63 @@ END
 $fn$;
 SELECT tbl || ' ' || digest FROM pg_temp.state_digest();
 SQL
+}
+
+# The scenario of the five project rules, which t/040 (Sentry 9) and t/070
+# (current Sentry) run: keys 1 to 9 as 32 hex digits, the projects it
+# starts from (organization 1, with the flags $flags), and the fixture's
+# teams that meet them, one project per rule.
+sub rule_keys
+{
+	return map { $_ => sprintf('%032x', $_) } 1 .. 9;
+}
+
+sub rule_projects_sql
+{
+	my ($flags) = @_;
+	return "INSERT INTO sentry_project (id, name, slug, public, date_added, status, organization_id, flags) VALUES\n"
+	  . join(",\n", map { "  ($_->[0], '$_->[1]', '$_->[1]', false, now(), 0, 1, $flags)" }
+		  ([50, 'legacy'], [51, 'bystander'], [70, 'old-name'], [80, 'x'], [81, 'y'], [90, 'same']))
+	  . ";\n";
+}
+
+sub rule_teams_yaml
+{
+	my %key = rule_keys();
+	return <<"YAML";
+teams:
+  - name: Backend
+    projects:
+      legacy: http://$key{1}:$key{5}\@sentry.test/60
+      new-name: http://$key{2}:$key{6}\@sentry.test/70
+      same: http://$key{3}:$key{7}\@sentry.test/90
+  - name: Web
+    projects:
+      - name: fresh
+        platform: javascript
+        dsn: http://$key{4}\@sentry.test/100
+      - name: y
+        dsn: http://$key{8}:$key{9}\@sentry.test/80
+YAML
+}
+
+# Plan the fixture that the SQL expression $read gives, in $db, then apply
+# it: the plan leaves every table and sequence as it was and returns
+# exactly the rows of the real run.  Test names start with $label.
+# Returns the apply's rows and its stderr.
+sub plan_then_apply
+{
+	my ($node, $db, $read, $label) = @_;
+	my $rows = "SELECT action, kind, name, id, detail FROM %s($read) ORDER BY 1, 2, 3, 4, 5";
+	my ($before, $seq_before) = (table_checksum($node, $db), sequence_values($node, $db));
+	my $planned = $node->safe_psql($db, sprintf($rows, 'sentry_fixtures_plan'));
+	is(table_checksum($node, $db), $before, "${label}plan leaves every table as it was");
+	is(sequence_values($node, $db), $seq_before, "${label}plan leaves every sequence as it was");
+
+	my ($ret, $applied, $stderr) = $node->psql($db, sprintf($rows, 'sentry_fixtures_apply'));
+	is($ret, 0, "${label}apply succeeds") or diag($stderr);
+	is($applied, $planned, "${label}plan returned exactly the rows of the real run");
+	return ($applied, $stderr);
 }
 
 # Write $content to a file the server can read; returns its path.
