@@ -7,17 +7,13 @@ use FindBin;
 use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump django_check_password
+use SentryTest qw(sentry9_dumps new_sentry_node load_sentry_dump django_check_password
   table_checksum rule_keys rule_projects_sql rule_teams_yaml plan_then_apply);
 use Test::More;
 
-my %dumps = (
-	'9.0' => sentry_dump('sentry-9.0.sql'),
-	'9.1' => sentry_dump('sentry-9.1.sql'));
+my %dumps = sentry9_dumps();
 
-my $node = new_sentry_node('apply9');
-$node->append_conf('postgresql.conf', 'sentry_fixtures.password_iterations = 1000');
-$node->reload;
+my $node = new_sentry_node('apply9', 'sentry_fixtures.password_iterations = 1000');
 
 my %key = rule_keys();
 

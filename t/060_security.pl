@@ -19,13 +19,11 @@ use Test::More;
 
 my $dump = sentry_dump('sentry-9.0.sql');
 
-my $node = new_sentry_node('security');
-$node->append_conf('postgresql.conf', <<'CONF');
+my $node = new_sentry_node('security', <<'CONF');
 sentry_fixtures.password_iterations = 1000
 log_min_messages = info
 log_error_verbosity = verbose
 CONF
-$node->reload;
 my $tempdir = PostgreSQL::Test::Utils::tempdir;
 
 # Secrets used below: each must never be shown whole

@@ -24,9 +24,7 @@ use Test::More;
 
 my $dump = sentry_dump('sentry-9.0.sql');
 
-my $node = new_sentry_node('concurrency');
-$node->append_conf('postgresql.conf', "sentry_fixtures.password_iterations = 1000\nmax_connections = 40");
-$node->restart;
+my $node = new_sentry_node('concurrency', "sentry_fixtures.password_iterations = 1000\nmax_connections = 40");
 my $tempdir = PostgreSQL::Test::Utils::tempdir;
 
 # The key of the apply lock ("sentryfx"), which every apply takes first

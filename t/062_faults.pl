@@ -19,10 +19,7 @@ use Test::More;
 
 my $dump = sentry_dump('sentry-9.0.sql');
 
-my $node = new_sentry_node('faults');
-$node->append_conf('postgresql.conf',
-	"sentry_fixtures.password_iterations = 1000\nrestart_after_crash = on");
-$node->reload;
+my $node = new_sentry_node('faults', "sentry_fixtures.password_iterations = 1000\nrestart_after_crash = on");
 my $tempdir = PostgreSQL::Test::Utils::tempdir;
 
 # A fixture of $n projects in teams of 100

@@ -25,14 +25,12 @@ my $count = $ENV{FUZZ_COUNT} || 100_000;
 my $seed = $ENV{FUZZ_SEED} || 1;
 my $batch = 5_000;
 
-my $node = new_sentry_node('fuzz');
-$node->append_conf('postgresql.conf', <<'CONF');
+my $node = new_sentry_node('fuzz', <<'CONF');
 sentry_fixtures.password_iterations = 1000
 sentry_fixtures.url_prefix = 'https://sentry.example.com'
 log_min_messages = fatal
 log_statement = none
 CONF
-$node->reload;
 load_sentry_dump($node, 'sentry', $dump, no_owner => 1);
 
 # A project that the seeds' rule-5 entry meets, and a team of the

@@ -17,9 +17,7 @@ use Test::More;
 
 my $dump = sentry_dump('sentry-modern-subset.sql');
 
-my $node = new_sentry_node('apply_modern');
-$node->append_conf('postgresql.conf', 'sentry_fixtures.password_iterations = 1000');
-$node->reload;
+my $node = new_sentry_node('apply_modern', 'sentry_fixtures.password_iterations = 1000');
 
 my $db = 'modern';
 my %key = rule_keys();

@@ -10,19 +10,15 @@ use FindBin;
 use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump);
+use SentryTest qw(sentry9_dumps new_sentry_node load_sentry_dump);
 use Test::More;
 
-my %dumps = (
-	'9.0' => sentry_dump('sentry-9.0.sql'),
-	'9.1' => sentry_dump('sentry-9.1.sql'));
+my %dumps = sentry9_dumps();
 
-my $node = new_sentry_node('export9');
-$node->append_conf('postgresql.conf', <<'CONF');
+my $node = new_sentry_node('export9', <<'CONF');
 sentry_fixtures.password_iterations = 1000
 sentry_fixtures.url_prefix = 'http://sentry.test:9000'
 CONF
-$node->reload;
 
 # Names a careless writer would break: YAML indicators, words that read as
 # null, booleans or numbers, quotes, backslashes, emoji.

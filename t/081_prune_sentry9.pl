@@ -8,18 +8,14 @@ use FindBin;
 use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump);
+use SentryTest qw(sentry9_dumps new_sentry_node load_sentry_dump table_checksum rule_keys);
 use Test::More;
 
-my %dumps = (
-	'9.0' => sentry_dump('sentry-9.0.sql'),
-	'9.1' => sentry_dump('sentry-9.1.sql'));
+my %dumps = sentry9_dumps();
 
-my $node = new_sentry_node('prune9');
-$node->append_conf('postgresql.conf', 'sentry_fixtures.password_iterations = 1000');
-$node->reload;
+my $node = new_sentry_node('prune9', 'sentry_fixtures.password_iterations = 1000');
 
-my %key = map { $_ => sprintf('%032x', $_) } 1 .. 9;
+my %key = rule_keys();
 
 sub fixture
 {
@@ -44,16 +40,6 @@ INSERT INTO sentry_message (id, message, datetime, group_id, project_id) VALUES 
 INSERT INTO sentry_projectkey (id, project_id, public_key, secret_key, roles, status, data, label)
   VALUES (700, 23, '$key{9}', '$key{8}', 1, 0, '{}', 'Extra');
 SQL
-
-sub checksum
-{
-	my ($db) = @_;
-	my $query = $node->safe_psql($db, q{
-		SELECT string_agg(format('SELECT %L || md5(coalesce(string_agg(t::text, '','' ORDER BY t::text), '''')) FROM %I.%I t',
-		                         relname, schemaname, relname), ' UNION ALL ' ORDER BY relname)
-		FROM pg_stat_user_tables});
-	return $node->safe_psql($db, "SELECT string_agg(c, ',' ORDER BY c) FROM ($query) AS s(c)");
-}
 
 sub write_file
 {
@@ -82,9 +68,9 @@ for my $version (sort keys %dumps)
 	unlike($rows, qr/^delete/m, "$version: without prune nothing is deleted");
 
 	# plan with the fixture's prune key: exactly what apply will do, and no trace
-	my $before = checksum($db);
+	my $before = table_checksum($node, $db);
 	my $planned = $node->safe_psql($db, sprintf($report, "sentry_fixtures_plan($pruning)"));
-	is(checksum($db), $before, "$version: a pruning plan leaves every table as it was");
+	is(table_checksum($node, $db), $before, "$version: a pruning plan leaves every table as it was");
 	my $dry = $node->safe_psql($db, sprintf($report, "sentry_fixtures_apply($kept, dry_run => true, prune => true)"));
 	is($dry, $planned, "$version: prune => true plans the same as the fixture's prune: true");
 	note $planned;

@@ -7,19 +7,15 @@ use FindBin;
 use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump django_check_password);
+use SentryTest qw(sentry9_dumps new_sentry_node load_sentry_dump django_check_password);
 use Test::More;
 
-my %dumps = (
-	'9.0' => sentry_dump('sentry-9.0.sql'),
-	'9.1' => sentry_dump('sentry-9.1.sql'));
+my %dumps = sentry9_dumps();
 
-my $node = new_sentry_node('users9');
-$node->append_conf('postgresql.conf', <<'CONF');
+my $node = new_sentry_node('users9', <<'CONF');
 sentry_fixtures.password_iterations = 1000
 sentry_fixtures.url_prefix = 'http://sentry.test'
 CONF
-$node->reload;
 
 my $head = <<'YAML';
 admin:

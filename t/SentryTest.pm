@@ -12,7 +12,7 @@ use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use Test::More;
 
-our @EXPORT_OK = qw(sentry_dump new_sentry_node load_sentry_dump django_check_password
+our @EXPORT_OK = qw(sentry_dump sentry9_dumps new_sentry_node load_sentry_dump django_check_password
   table_checksum sequence_values schema_of
   state_digest write_fixture rule_keys rule_projects_sql rule_teams_yaml plan_then_apply);
 
@@ -32,14 +32,22 @@ sub sentry_dump
 	return undef;
 }
 
-# A started cluster with quiet logging of statements.
+# A started cluster, with the settings $conf (postgresql.conf lines) if
+# given.
 sub new_sentry_node
 {
-	my ($name) = @_;
+	my ($name, $conf) = @_;
 	my $node = PostgreSQL::Test::Cluster->new($name);
 	$node->init;
+	$node->append_conf('postgresql.conf', $conf) if defined $conf;
 	$node->start;
 	return $node;
+}
+
+# The real Sentry 9.0 and 9.1 dumps, by version (see sentry_dump)
+sub sentry9_dumps
+{
+	return ('9.0' => sentry_dump('sentry-9.0.sql'), '9.1' => sentry_dump('sentry-9.1.sql'));
 }
 
 # Create database $db with the extension and load a dump into it through
