@@ -30,7 +30,7 @@
 #include "sentry_fixtures.h"
 #include "spiutil.h"
 
-/* A user row as it is */
+/* A user row as it is; id 0 when there is none */
 typedef struct ExistingUser
 {
 	int64		id;
@@ -52,13 +52,17 @@ typedef struct ExistingUser
 #define SUPER_ADMIN_PERMISSIONS "{broadcasts.admin,users.admin,options.admin}"
 
 /*
- * A column for a select list, or NULL where the table lacks it.
+ * A user the fixture wants, and what the apply found and made of it.  The
+ * users of one call go through each step together: one statement per
+ * table and action, whatever their number.
  */
-static const char *
-column_or_null(const CatalogTable *table, const char *column)
+typedef struct UserWork
 {
-	return catalog_find_column(table, column) != NULL ? quote_identifier(column) : "NULL";
-}
+	const UserSpec *spec;
+	int64		user_id;
+	char	   *stored_email;	/* the user's email as stored */
+	int64		member_id;
+} UserWork;
 
 /*
  * The email as current Sentry stores it in auth_user.email_unique.
@@ -77,41 +81,83 @@ user_name_column(const CatalogTable *table)
 }
 
 /*
- * The user with that email (case-insensitive, as Sentry looks users up),
- * or false when there is none.
+ * The fixture users' emails, and the ids their users have, as arrays
  */
-static bool
-load_user(const CatalogTable *table, const char *email, ExistingUser *user)
+static Datum
+email_array(const UserWork *work, int n)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		args[1] = {CStringGetTextDatum(email)};
-	uint64		n;
+	char	  **emails = palloc(Max(n, 1) * sizeof(char *));
 
-	n = spi_select(psprintf("SELECT id, username, password, is_superuser, is_staff, is_active, %s,"
-							" email, %s"
-							" FROM %s WHERE pg_catalog.upper(email) = pg_catalog.upper($1)"
-							" ORDER BY id",
-							column_or_null(table, user_name_column(table)),
-							column_or_null(table, "email_unique"), table->qualified_name),
-				   1, argtypes, args);
-	if (n > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_CARDINALITY_VIOLATION),
-				 errmsg("email \"%s\" belongs to " UINT64_FORMAT " users", email, n),
-				 errhint("Give the fixture's user an email that only one Sentry user has.")));
-	if (n == 0)
-		return false;
+	for (int i = 0; i < n; i++)
+		emails[i] = unconstify(char *, work[i].spec->email);
+	return text_array_datum(emails, n);
+}
 
-	user->id = spi_get_int64(0, 1);
-	user->username = spi_get_text(0, 2);
-	user->password = spi_get_text(0, 3);
-	user->is_superuser = spi_get_bool(0, 4);
-	user->is_staff = spi_get_bool(0, 5);
-	user->is_active = spi_get_bool(0, 6);
-	user->name = spi_get_text(0, 7);
-	user->email = spi_get_text(0, 8);
-	user->email_unique = spi_get_text(0, 9);
-	return true;
+static Datum
+user_id_array(const UserWork *work, int n)
+{
+	int64	   *ids = palloc(Max(n, 1) * sizeof(int64));
+
+	for (int i = 0; i < n; i++)
+		ids[i] = work[i].user_id;
+	return int8_array_datum(ids, n);
+}
+
+/*
+ * The users with the fixture users' emails (case-insensitive, as Sentry
+ * looks users up), in one statement: found[i] is work[i]'s, id 0 when
+ * there is none.  An email more than one user has, or two emails of the
+ * fixture that find the same user, are errors.
+ */
+static ExistingUser *
+load_users(const CatalogTable *table, const UserWork *work, int n)
+{
+	ExistingUser *found = palloc0(Max(n, 1) * sizeof(ExistingUser));
+	Oid			argtypes[1] = {TEXTARRAYOID};
+	Datum		args[1] = {email_array(work, n)};
+	uint64		nrows;
+
+	nrows = spi_select(psprintf("SELECT e.i, u.id, u.username, u.password, u.is_superuser,"
+								" u.is_staff, u.is_active, u.%s, u.email, %s"
+								" FROM pg_catalog.unnest($1) WITH ORDINALITY AS e(email, i)"
+								" JOIN %s AS u ON pg_catalog.upper(u.email) = pg_catalog.upper(e.email)"
+								" ORDER BY e.i, u.id",
+								catalog_find_column(table, user_name_column(table)) != NULL
+								? quote_identifier(user_name_column(table)) : "email",
+								catalog_find_column(table, "email_unique") != NULL
+								? "u.email_unique" : "NULL",
+								table->qualified_name),
+					   1, argtypes, args);
+	for (uint64 row = 0; row < nrows; row++)
+	{
+		int			i = (int) spi_get_int64(row, 1) - 1;
+		ExistingUser *user = &found[i];
+
+		if (user->id != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_CARDINALITY_VIOLATION),
+					 errmsg("email \"%s\" belongs to more than one user", work[i].spec->email),
+					 errhint("Give the fixture's user an email that only one Sentry user has.")));
+		user->id = spi_get_int64(row, 2);
+		user->username = spi_get_text(row, 3);
+		user->password = spi_get_text(row, 4);
+		user->is_superuser = spi_get_bool(row, 5);
+		user->is_staff = spi_get_bool(row, 6);
+		user->is_active = spi_get_bool(row, 7);
+		user->name = catalog_find_column(table, user_name_column(table)) != NULL
+			? spi_get_text(row, 8) : NULL;
+		user->email = spi_get_text(row, 9);
+		user->email_unique = spi_get_text(row, 10);
+	}
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < i; k++)
+			if (found[i].id != 0 && found[i].id == found[k].id)
+				ereport(ERROR,
+						(errcode(ERRCODE_CARDINALITY_VIOLATION),
+						 errmsg("emails \"%s\" and \"%s\" belong to the same user",
+								work[k].spec->email, work[i].spec->email),
+						 errhint("Give each user of the fixture only once.")));
+	return found;
 }
 
 /*
@@ -146,223 +192,280 @@ detail_flag(StringInfo detail, const char *field, bool old_value, bool new_value
 }
 
 /*
- * Create the user or bring its row in line; returns its id, and its email
- * as stored in *email.  A superuser is staff too; a user who is not keeps
+ * Create each user or bring its row in line, setting work[i].user_id and
+ * .stored_email.  A superuser is staff too; a user who is not keeps
  * whatever staff flag it has.
  */
-static int64
-reconcile_user(ReconcileState *state, const CatalogTable *table, const UserSpec *spec,
-			   char **email)
+static void
+reconcile_user_rows(ReconcileState *state, UserWork *work, int n)
 {
+	const CatalogTable *table = catalog_require_table(state->catalog, "auth_user");
 	const char *columns[] = {"id", "username", "email", "password", "is_superuser",
 	"is_staff", "is_active", "email_unique", "first_name", "name"};
-	const char *username = spec->username ? spec->username : spec->email;
-	const char *superuser = bool_text(spec->superuser);
+	const char *update_columns[] = {"id", "username", "is_superuser", "is_staff",
+	"is_active", "email_unique", "first_name", "name"};
+	bool		has_name = catalog_find_column(table, user_name_column(table)) != NULL;
 	bool		has_email_unique = catalog_find_column(table, "email_unique") != NULL;
-	char	   *email_unique;
-	RowBatch   *batch = row_batch_create(table, lengthof(columns), columns);
-	ExistingUser user;
-	char	   *password;
-	const char *name;
-	bool		staff;
-	StringInfoData detail;
+	RowBatch   *inserts = row_batch_create(table, lengthof(columns), columns);
+	RowBatch   *updates = row_batch_create(table, has_name ? lengthof(update_columns) : 6,
+										   update_columns);
+	RowBatch   *passwords = row_batch_create(table, 2, (const char *[]) {"id", "password"});
+	ExistingUser *found = load_users(table, work, n);
+	int			nnew = 0;
+	int64	   *new_ids;
 
-	if (!load_user(table, spec->email, &user))
+	for (int i = 0; i < n; i++)
+		nnew += found[i].id == 0;
+	new_ids = reconcile_new_ids(state, table, nnew);
+	nnew = 0;
+
+	for (int i = 0; i < n; i++)
 	{
-		int64		id = reconcile_new_ids(state, table, 1)[0];
-
-		*email = pstrdup(spec->email);
-		password = wanted_password(spec, NULL);
-		name = spec->name ? spec->name : "";
-		row_batch_add(batch, (const char *[]) {
-			int64_text(id), username, spec->email,
-			/* Django's unusable password when the fixture gives none */
-				password ? password : psprintf("!%s", random_hex_key()),
-				superuser, superuser, "true", email_unique_of(spec->email), name, name
-		});
-		reconcile_insert(state, batch);
-		report_row(&state->report, REPORT_CREATE, "user", spec->email, id,
-				   psprintf("username: %s%s", username, spec->superuser ? ", superuser" : ""));
-		return id;
-	}
-
-	*email = user.email;
-	email_unique = email_unique_of(user.email);
-	initStringInfo(&detail);
-	if (spec->username != NULL && strcmp(user.username, spec->username) != 0)
-		detail_change(&detail, "username", user.username, spec->username);
-	else
-		username = user.username;
-	name = user.name;
-	if (spec->name != NULL && user.name != NULL && strcmp(user.name, spec->name) != 0)
-	{
-		detail_change(&detail, "name", user.name, spec->name);
-		name = spec->name;
-	}
-	staff = spec->superuser || user.is_staff;
-	detail_flag(&detail, "is_superuser", user.is_superuser, spec->superuser);
-	detail_flag(&detail, "is_staff", user.is_staff, staff);
-	detail_flag(&detail, "is_active", user.is_active, true);
-	if (has_email_unique &&
-		(user.email_unique == NULL || strcmp(user.email_unique, email_unique) != 0))
-		detail_change(&detail, "email_unique", user.email_unique, email_unique);
-	password = wanted_password(spec, user.password);
-	if (password != NULL)
-		appendStringInfo(&detail, "%spassword changed", detail.len > 0 ? ", " : "");
-
-	if (detail.len == 0)
-		report_unchanged(&state->report);
-	else
-	{
-		const char *update_columns[] = {"id", "username", "is_superuser", "is_staff",
-		"is_active", "email_unique", "first_name", "name"};
-		RowBatch   *updates = row_batch_create(table, name ? lengthof(update_columns) : 6,
-											   update_columns);
-
-		row_batch_add(updates, (const char *[]) {
-			int64_text(user.id), username, superuser, bool_text(staff), "true",
-				email_unique, name, name
-		});
-		row_batch_update(updates);
-		if (password != NULL)
-		{
-			RowBatch   *pw = row_batch_create(table, 2, (const char *[]) {"id", "password"});
-
-			row_batch_add(pw, (const char *[]) {int64_text(user.id), password});
-			row_batch_update(pw);
-		}
-		report_row(&state->report, REPORT_UPDATE, "user", spec->email, user.id,
-				   detail.data);
-	}
-	return user.id;
-}
-
-/*
- * The user's verified sentry_useremail row, and its sentry_email row
- * where Sentry has that table.
- */
-static void
-reconcile_user_emails(ReconcileState *state, int64 user_id, const char *email)
-{
-	const CatalogTable *useremail = catalog_require_table(state->catalog, "sentry_useremail");
-	const CatalogTable *email_table = catalog_find_table(state->catalog, "sentry_email");
-	Oid			argtypes[2] = {INT8OID, TEXTOID};
-	Datum		args[2] = {Int64GetDatum(user_id), CStringGetTextDatum(email)};
-	uint64		n;
-
-	n = spi_select(psprintf("SELECT id, is_verified FROM %s WHERE user_id = $1"
-							" AND pg_catalog.upper(email) = pg_catalog.upper($2)",
-							useremail->qualified_name), 2, argtypes, args);
-	if (n == 0)
-	{
-		RowBatch   *batch = row_batch_create(useremail, 4, (const char *[]) {
-			"id", "user_id", "email", "is_verified"
-		});
-		int64		id = reconcile_new_ids(state, useremail, 1)[0];
-
-		row_batch_add(batch, (const char *[]) {int64_text(id), int64_text(user_id), email, "true"});
-		reconcile_insert(state, batch);
-	}
-	else if (!spi_get_bool(0, 2))
-	{
-		RowBatch   *batch = row_batch_create(useremail, 2, (const char *[]) {"id", "is_verified"});
-
-		row_batch_add(batch, (const char *[]) {int64_text(spi_get_int64(0, 1)), "true"});
-		row_batch_update(batch);
-	}
-
-	if (email_table != NULL)
-	{
-		n = spi_select(psprintf("SELECT 1 FROM %s WHERE pg_catalog.upper(email::pg_catalog.text)"
-								" = pg_catalog.upper($1)", email_table->qualified_name),
-					   1, argtypes + 1, args + 1);
-		if (n == 0)
-		{
-			RowBatch   *batch = row_batch_create(email_table, 2, (const char *[]) {"id", "email"});
-			int64		id = reconcile_new_ids(state, email_table, 1)[0];
-
-			row_batch_add(batch, (const char *[]) {int64_text(id), email});
-			reconcile_insert(state, batch);
-		}
-	}
-}
-
-/*
- * The user as a member of the organization with the fixture's role (and,
- * in current Sentry, the copy of the user's stored email and active flag
- * that the user's outbox would write); returns the membership id, whose
- * mapping row follows it.  A new member has global access, as Sentry
- * gives it; a superuser always has it.
- */
-static int64
-reconcile_membership(ReconcileState *state, int64 user_id, const UserSpec *spec,
-					 const char *stored_email)
-{
-	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_organizationmember");
-	const char *email = spec->email;
-	bool		has_user_email = catalog_find_column(table, "user_email") != NULL;
-	bool		has_user_is_active = catalog_find_column(table, "user_is_active") != NULL;
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		args[2] = {Int64GetDatum(state->organization_id), Int64GetDatum(user_id)};
-	uint64		n;
-	int64		id;
-
-	n = spi_select(psprintf("SELECT id, role, has_global_access, %s, %s FROM %s"
-							" WHERE organization_id = $1 AND user_id = $2 ORDER BY id",
-							column_or_null(table, "user_email"),
-							column_or_null(table, "user_is_active"),
-							table->qualified_name), 2, argtypes, args);
-	if (n == 0)
-	{
-		RowBatch   *batch = row_batch_create(table, 7, (const char *[]) {
-			"id", "organization_id", "user_id", "role", "has_global_access",
-				"user_email", "user_is_active"
-		});
-
-		id = reconcile_new_ids(state, table, 1)[0];
-		row_batch_add(batch, (const char *[]) {
-			int64_text(id), int64_text(state->organization_id), int64_text(user_id),
-				spec->role, "true", stored_email, "true"
-		});
-		reconcile_insert(state, batch);
-		report_row(&state->report, REPORT_CREATE, "member", email, id,
-				   psprintf("role: %s", spec->role));
-	}
-	else
-	{
-		char	   *role = spi_get_text(0, 2);
-		bool		global = spi_get_bool(0, 3);
-		bool		wanted_global = global || spec->superuser;
-		char	   *user_email = spi_get_text(0, 4);
-		bool		user_is_active = spi_get_bool(0, 5);
+		const UserSpec *spec = work[i].spec;
+		ExistingUser *user = &found[i];
+		const char *username = spec->username ? spec->username : spec->email;
+		const char *superuser = bool_text(spec->superuser);
+		char	   *password;
+		char	   *email_unique;
+		const char *name;
+		bool		staff;
 		StringInfoData detail;
 
-		id = spi_get_int64(0, 1);
+		if (user->id == 0)
+		{
+			work[i].user_id = new_ids[nnew++];
+			work[i].stored_email = pstrdup(spec->email);
+			password = wanted_password(spec, NULL);
+			name = spec->name ? spec->name : "";
+			row_batch_add(inserts, (const char *[]) {
+				int64_text(work[i].user_id), username, spec->email,
+				/* Django's unusable password when the fixture gives none */
+					password ? password : psprintf("!%s", random_hex_key()),
+					superuser, superuser, "true", email_unique_of(spec->email), name, name
+			});
+			report_row(&state->report, REPORT_CREATE, "user", spec->email, work[i].user_id,
+					   psprintf("username: %s%s", username, spec->superuser ? ", superuser" : ""));
+			continue;
+		}
+
+		work[i].user_id = user->id;
+		work[i].stored_email = user->email;
+		email_unique = email_unique_of(user->email);
 		initStringInfo(&detail);
-		if (role == NULL || strcmp(role, spec->role) != 0)
-			detail_change(&detail, "role", role, spec->role);
-		detail_flag(&detail, "has_global_access", global, wanted_global);
-		if (has_user_email && (user_email == NULL || strcmp(user_email, stored_email) != 0))
-			detail_change(&detail, "user_email", user_email, stored_email);
-		if (has_user_is_active)
-			detail_flag(&detail, "user_is_active", user_is_active, true);
+		if (spec->username != NULL && strcmp(user->username, spec->username) != 0)
+			detail_change(&detail, "username", user->username, spec->username);
+		else
+			username = user->username;
+		name = user->name;
+		if (spec->name != NULL && user->name != NULL && strcmp(user->name, spec->name) != 0)
+		{
+			detail_change(&detail, "name", user->name, spec->name);
+			name = spec->name;
+		}
+		staff = spec->superuser || user->is_staff;
+		detail_flag(&detail, "is_superuser", user->is_superuser, spec->superuser);
+		detail_flag(&detail, "is_staff", user->is_staff, staff);
+		detail_flag(&detail, "is_active", user->is_active, true);
+		if (has_email_unique &&
+			(user->email_unique == NULL || strcmp(user->email_unique, email_unique) != 0))
+			detail_change(&detail, "email_unique", user->email_unique, email_unique);
+		password = wanted_password(spec, user->password);
+		if (password != NULL)
+		{
+			appendStringInfo(&detail, "%spassword changed", detail.len > 0 ? ", " : "");
+			row_batch_add(passwords, (const char *[]) {int64_text(user->id), password});
+		}
+
 		if (detail.len == 0)
 			report_unchanged(&state->report);
 		else
 		{
-			RowBatch   *batch = row_batch_create(table, 5, (const char *[]) {
-				"id", "role", "has_global_access", "user_email", "user_is_active"
+			row_batch_add(updates, (const char *[]) {
+				int64_text(user->id), username, superuser, bool_text(staff), "true",
+					email_unique, name, name
 			});
-
-			row_batch_add(batch, (const char *[]) {
-				int64_text(id), spec->role, bool_text(wanted_global), stored_email, "true"
-			});
-			row_batch_update(batch);
-			report_row(&state->report, REPORT_UPDATE, "member", email, id, detail.data);
+			report_row(&state->report, REPORT_UPDATE, "user", spec->email, user->id,
+					   detail.data);
 		}
 	}
-	reconcile_companions(state, "sentry_organizationmember", &id, 1);
-	return id;
+	reconcile_insert(state, inserts);
+	row_batch_update(updates);
+	row_batch_update(passwords);
+}
+
+/*
+ * Each user's verified sentry_useremail row, and its sentry_email row
+ * where Sentry has that table.
+ */
+static void
+reconcile_user_emails(ReconcileState *state, const UserWork *work, int n)
+{
+	const CatalogTable *useremail = catalog_require_table(state->catalog, "sentry_useremail");
+	const CatalogTable *email_table = catalog_find_table(state->catalog, "sentry_email");
+	RowBatch   *inserts = row_batch_create(useremail, 4, (const char *[]) {
+		"id", "user_id", "email", "is_verified"
+	});
+	RowBatch   *updates = row_batch_create(useremail, 2, (const char *[]) {"id", "is_verified"});
+	Oid			argtypes[2] = {INT8ARRAYOID, TEXTARRAYOID};
+	Datum		args[2] = {user_id_array(work, n), email_array(work, n)};
+	int64	   *row_id = palloc0(Max(n, 1) * sizeof(int64));
+	bool	   *verified = palloc0(Max(n, 1) * sizeof(bool));
+	bool	   *has_email = palloc0(Max(n, 1) * sizeof(bool));
+	int			nnew = 0;
+	int64	   *new_ids;
+	uint64		nrows;
+
+	/* the first matching row of each user, as one at a time would take */
+	nrows = spi_select(psprintf("SELECT DISTINCT ON (e.i) e.i, ue.id, ue.is_verified"
+								" FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2))"
+								" WITH ORDINALITY AS e(user_id, email, i)"
+								" JOIN %s AS ue ON ue.user_id = e.user_id"
+								" AND pg_catalog.upper(ue.email) = pg_catalog.upper(e.email)"
+								" ORDER BY e.i, ue.id",
+								useremail->qualified_name), 2, argtypes, args);
+	for (uint64 row = 0; row < nrows; row++)
+	{
+		int			i = (int) spi_get_int64(row, 1) - 1;
+
+		row_id[i] = spi_get_int64(row, 2);
+		verified[i] = spi_get_bool(row, 3);
+	}
+	for (int i = 0; i < n; i++)
+		nnew += row_id[i] == 0;
+	new_ids = reconcile_new_ids(state, useremail, nnew);
+	nnew = 0;
+	for (int i = 0; i < n; i++)
+	{
+		if (row_id[i] == 0)
+			row_batch_add(inserts, (const char *[]) {
+				int64_text(new_ids[nnew++]), int64_text(work[i].user_id), work[i].spec->email, "true"
+			});
+		else if (!verified[i])
+			row_batch_add(updates, (const char *[]) {int64_text(row_id[i]), "true"});
+	}
+	reconcile_insert(state, inserts);
+	row_batch_update(updates);
+
+	if (email_table == NULL)
+		return;
+	nrows = spi_select(psprintf("SELECT e.i FROM pg_catalog.unnest($1) WITH ORDINALITY AS e(email, i)"
+								" WHERE EXISTS (SELECT FROM %s AS m WHERE pg_catalog.upper(m.email::pg_catalog.text)"
+								" = pg_catalog.upper(e.email))",
+								email_table->qualified_name), 1, argtypes + 1, args + 1);
+	for (uint64 row = 0; row < nrows; row++)
+		has_email[spi_get_int64(row, 1) - 1] = true;
+	inserts = row_batch_create(email_table, 2, (const char *[]) {"id", "email"});
+	nnew = 0;
+	for (int i = 0; i < n; i++)
+		nnew += !has_email[i];
+	new_ids = reconcile_new_ids(state, email_table, nnew);
+	nnew = 0;
+	for (int i = 0; i < n; i++)
+		if (!has_email[i])
+			row_batch_add(inserts, (const char *[]) {int64_text(new_ids[nnew++]), work[i].spec->email});
+	reconcile_insert(state, inserts);
+}
+
+/*
+ * Each user as a member of the organization with the fixture's role (and,
+ * in current Sentry, the copy of the user's stored email and active flag
+ * that the user's outbox would write), setting work[i].member_id; the
+ * memberships' mapping rows follow them.  A new member has global access,
+ * as Sentry gives it; a superuser always has it.
+ */
+static void
+reconcile_memberships(ReconcileState *state, UserWork *work, int n)
+{
+	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_organizationmember");
+	bool		has_user_email = catalog_find_column(table, "user_email") != NULL;
+	bool		has_user_is_active = catalog_find_column(table, "user_is_active") != NULL;
+	RowBatch   *inserts = row_batch_create(table, 7, (const char *[]) {
+		"id", "organization_id", "user_id", "role", "has_global_access",
+			"user_email", "user_is_active"
+	});
+	RowBatch   *updates = row_batch_create(table, 5, (const char *[]) {
+		"id", "role", "has_global_access", "user_email", "user_is_active"
+	});
+	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
+	Datum		args[2] = {Int64GetDatum(state->organization_id), user_id_array(work, n)};
+	int64	   *member_ids = palloc(Max(n, 1) * sizeof(int64));
+	char	  **role = palloc0(Max(n, 1) * sizeof(char *));
+	bool	   *global = palloc0(Max(n, 1) * sizeof(bool));
+	char	  **user_email = palloc0(Max(n, 1) * sizeof(char *));
+	bool	   *user_is_active = palloc0(Max(n, 1) * sizeof(bool));
+	int			nnew = 0;
+	int64	   *new_ids;
+	uint64		nrows;
+
+	for (int i = 0; i < n; i++)
+		work[i].member_id = 0;
+	/* each user's first membership, as one at a time would take */
+	nrows = spi_select(psprintf("SELECT DISTINCT ON (u.i) u.i, m.id, m.role, m.has_global_access, %s, %s"
+								" FROM pg_catalog.unnest($2) WITH ORDINALITY AS u(user_id, i)"
+								" JOIN %s AS m ON m.user_id = u.user_id"
+								" WHERE m.organization_id = $1 ORDER BY u.i, m.id",
+								has_user_email ? "m.user_email" : "NULL",
+								has_user_is_active ? "m.user_is_active" : "NULL",
+								table->qualified_name), 2, argtypes, args);
+	for (uint64 row = 0; row < nrows; row++)
+	{
+		int			i = (int) spi_get_int64(row, 1) - 1;
+
+		work[i].member_id = spi_get_int64(row, 2);
+		role[i] = spi_get_text(row, 3);
+		global[i] = spi_get_bool(row, 4);
+		user_email[i] = spi_get_text(row, 5);
+		user_is_active[i] = spi_get_bool(row, 6);
+	}
+	for (int i = 0; i < n; i++)
+		nnew += work[i].member_id == 0;
+	new_ids = reconcile_new_ids(state, table, nnew);
+	nnew = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		const UserSpec *spec = work[i].spec;
+		bool		wanted_global = global[i] || spec->superuser;
+		StringInfoData detail;
+
+		if (work[i].member_id == 0)
+		{
+			work[i].member_id = new_ids[nnew++];
+			row_batch_add(inserts, (const char *[]) {
+				int64_text(work[i].member_id), int64_text(state->organization_id),
+					int64_text(work[i].user_id), spec->role, "true", work[i].stored_email, "true"
+			});
+			report_row(&state->report, REPORT_CREATE, "member", spec->email, work[i].member_id,
+					   psprintf("role: %s", spec->role));
+		}
+		else
+		{
+			initStringInfo(&detail);
+			if (role[i] == NULL || strcmp(role[i], spec->role) != 0)
+				detail_change(&detail, "role", role[i], spec->role);
+			detail_flag(&detail, "has_global_access", global[i], wanted_global);
+			if (has_user_email &&
+				(user_email[i] == NULL || strcmp(user_email[i], work[i].stored_email) != 0))
+				detail_change(&detail, "user_email", user_email[i], work[i].stored_email);
+			if (has_user_is_active)
+				detail_flag(&detail, "user_is_active", user_is_active[i], true);
+			if (detail.len == 0)
+				report_unchanged(&state->report);
+			else
+			{
+				row_batch_add(updates, (const char *[]) {
+					int64_text(work[i].member_id), spec->role, bool_text(wanted_global),
+						work[i].stored_email, "true"
+				});
+				report_row(&state->report, REPORT_UPDATE, "member", spec->email,
+						   work[i].member_id, detail.data);
+			}
+		}
+		member_ids[i] = work[i].member_id;
+	}
+	reconcile_insert(state, inserts);
+	row_batch_update(updates);
+	reconcile_companions(state, "sentry_organizationmember", member_ids, n);
 }
 
 /*
@@ -394,56 +497,106 @@ super_admin_role_id(ReconcileState *state, const CatalogTable *roles)
  * still open Sentry's admin pages.
  */
 static void
-reconcile_user_roles(ReconcileState *state, int64 user_id, const UserSpec *spec)
+reconcile_user_roles(ReconcileState *state, const UserWork *work, int n)
 {
 	const CatalogTable *roles = catalog_find_table(state->catalog, "sentry_userrole");
 	const CatalogTable *holders = catalog_find_table(state->catalog, "sentry_userrole_users");
-	Oid			argtypes[2] = {INT8OID, TEXTOID};
-	Datum		args[2] = {Int64GetDatum(user_id), CStringGetTextDatum(SUPER_ADMIN_ROLE)};
-	RowBatch   *batch;
-	int64		role_id;
-	int64		holder_id;
+	Oid			argtypes[2] = {INT8ARRAYOID, TEXTOID};
+	Datum		args[2] = {user_id_array(work, n), CStringGetTextDatum(SUPER_ADMIN_ROLE)};
+	int64	   *holder_id = palloc0(Max(n, 1) * sizeof(int64));
+	int64	   *stale = palloc(Max(n, 1) * sizeof(int64));
+	int			nstale = 0;
+	int			nnew = 0;
+	int64		role_id = 0;
+	RowBatch   *inserts;
+	int64	   *new_ids;
+	uint64		nrows;
 
 	if (roles == NULL || holders == NULL)
 		return;
 
-	if (!spec->superuser)
-	{
-		if (spi_select(psprintf("SELECT h.id FROM %s AS h JOIN %s AS r ON r.id = h.role_id"
-								" WHERE h.user_id = $1 AND r.name = $2 ORDER BY h.id LIMIT 1",
+	/* each user's first Super Admin holding, as one at a time would take */
+	nrows = spi_select(psprintf("SELECT DISTINCT ON (u.i) u.i, h.id"
+								" FROM pg_catalog.unnest($1) WITH ORDINALITY AS u(user_id, i)"
+								" JOIN %s AS h ON h.user_id = u.user_id"
+								" JOIN %s AS r ON r.id = h.role_id"
+								" WHERE r.name = $2 ORDER BY u.i, h.id",
 								holders->qualified_name, roles->qualified_name),
-					   2, argtypes, args) == 0)
-			return;
-		holder_id = spi_get_int64(0, 1);
-		table_delete_ids(holders, &holder_id, 1);
-		report_row(&state->report, REPORT_DELETE, "user_role",
-				   psprintf("%s/%s", spec->email, SUPER_ADMIN_ROLE), holder_id,
-				   "not a superuser");
-		return;
-	}
+					   2, argtypes, args);
+	for (uint64 row = 0; row < nrows; row++)
+		holder_id[spi_get_int64(row, 1) - 1] = spi_get_int64(row, 2);
 
+	for (int i = 0; i < n; i++)
+	{
+		if (!work[i].spec->superuser && holder_id[i] != 0)
+		{
+			stale[nstale++] = holder_id[i];
+			report_row(&state->report, REPORT_DELETE, "user_role",
+					   psprintf("%s/%s", work[i].spec->email, SUPER_ADMIN_ROLE), holder_id[i],
+					   "not a superuser");
+		}
+		else if (work[i].spec->superuser && holder_id[i] == 0)
+			nnew++;
+	}
+	table_delete_ids(holders, stale, nstale);
+	if (nnew == 0)
+		return;
+
+	/* a holding of another role named so is not the role Sentry checks */
 	role_id = super_admin_role_id(state, roles);
 	argtypes[1] = INT8OID;
 	args[1] = Int64GetDatum(role_id);
-	if (spi_select(psprintf("SELECT 1 FROM %s WHERE user_id = $1 AND role_id = $2",
-							holders->qualified_name), 2, argtypes, args) > 0)
-		return;
+	nrows = spi_select(psprintf("SELECT u.i FROM pg_catalog.unnest($1) WITH ORDINALITY AS u(user_id, i)"
+								" WHERE EXISTS (SELECT FROM %s AS h WHERE h.user_id = u.user_id"
+								" AND h.role_id = $2)", holders->qualified_name),
+					   2, argtypes, args);
+	for (uint64 row = 0; row < nrows; row++)
+		holder_id[spi_get_int64(row, 1) - 1] = -1;
+	nnew = 0;
+	for (int i = 0; i < n; i++)
+		nnew += work[i].spec->superuser && holder_id[i] == 0;
+	new_ids = reconcile_new_ids(state, holders, nnew);
+	inserts = row_batch_create(holders, 3, (const char *[]) {"id", "role_id", "user_id"});
+	nnew = 0;
+	for (int i = 0; i < n; i++)
+		if (work[i].spec->superuser && holder_id[i] == 0)
+			row_batch_add(inserts, (const char *[]) {
+				int64_text(new_ids[nnew++]), int64_text(role_id), int64_text(work[i].user_id)
+			});
+	reconcile_insert(state, inserts);
+}
 
-	batch = row_batch_create(holders, 3, (const char *[]) {"id", "role_id", "user_id"});
-	row_batch_add(batch, (const char *[]) {
-		int64_text(reconcile_new_ids(state, holders, 1)[0]), int64_text(role_id),
-			int64_text(user_id)
-	});
-	reconcile_insert(state, batch);
+/* A membership of a team, as it is */
+typedef struct ExistingTeamMember
+{
+	int64		id;
+	int64		team_id;
+	bool		is_active;
+} ExistingTeamMember;
+
+/* The membership of team_id among members, or NULL */
+static ExistingTeamMember *
+team_member_of(List *members, int64 team_id)
+{
+	ListCell   *lc;
+
+	foreach(lc, members)
+	{
+		ExistingTeamMember *member = (ExistingTeamMember *) lfirst(lc);
+
+		if (member->team_id == team_id)
+			return member;
+	}
+	return NULL;
 }
 
 /*
- * The user's memberships of the fixture's teams follow spec->teams: an
+ * Each user's memberships of the fixture's teams follow spec->teams: an
  * active membership of each team it names, none of the others.
  * Memberships of teams the fixture does not name are left alone.
  */
 static void
-reconcile_team_memberships(ReconcileState *state, int64 member_id, const UserSpec *spec)
+reconcile_team_memberships(ReconcileState *state, const UserWork *work, int n)
 {
 	const CatalogTable *table = catalog_require_table(state->catalog,
 													  "sentry_organizationmember_teams");
@@ -452,75 +605,76 @@ reconcile_team_memberships(ReconcileState *state, int64 member_id, const UserSpe
 		"id", "organizationmember_id", "team_id", "is_active"
 	});
 	RowBatch   *updates = row_batch_create(table, 2, (const char *[]) {"id", "is_active"});
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(member_id)};
-	int64	   *existing_team;
-	int64	   *existing_id;
-	bool	   *existing_active;
-	int			nexisting;
-	int			nnew = 0;
-	int64	   *new_ids;
+	int64	   *member_ids = palloc(Max(n, 1) * sizeof(int64));
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1];
+	List	  **existing = palloc0(Max(n, 1) * sizeof(List *));
 	int64	   *stale;
 	int			nstale = 0;
-	int			i;
-	int			k;
+	int			nnew = 0;
+	int64	   *new_ids;
+	uint64		nrows;
 
-	nexisting = (int) spi_select(psprintf("SELECT id, team_id, is_active FROM %s"
-										  " WHERE organizationmember_id = $1",
-										  table->qualified_name), 1, argtypes, args);
-	existing_id = palloc(Max(nexisting, 1) * sizeof(int64));
-	existing_team = palloc(Max(nexisting, 1) * sizeof(int64));
-	existing_active = palloc(Max(nexisting, 1) * sizeof(bool));
-	for (k = 0; k < nexisting; k++)
+	for (int i = 0; i < n; i++)
+		member_ids[i] = work[i].member_id;
+	args[0] = int8_array_datum(member_ids, n);
+	nrows = spi_select(psprintf("SELECT u.i, mt.id, mt.team_id, mt.is_active"
+								" FROM pg_catalog.unnest($1) WITH ORDINALITY AS u(member_id, i)"
+								" JOIN %s AS mt ON mt.organizationmember_id = u.member_id"
+								" ORDER BY u.i, mt.id",
+								table->qualified_name), 1, argtypes, args);
+	for (uint64 row = 0; row < nrows; row++)
 	{
-		existing_id[k] = spi_get_int64(k, 1);
-		existing_team[k] = spi_get_int64(k, 2);
-		existing_active[k] = spi_get_bool(k, 3);
-	}
-	stale = palloc(Max(nexisting, 1) * sizeof(int64));
+		int			i = (int) spi_get_int64(row, 1) - 1;
+		ExistingTeamMember *member = palloc(sizeof(ExistingTeamMember));
 
-	for (i = 0; i < fixture->nteams; i++)
-	{
-		for (k = 0; k < nexisting && existing_team[k] != state->team_ids[i]; k++)
-			;
-		if (k == nexisting && spec->teams[i])
-			nnew++;
+		member->id = spi_get_int64(row, 2);
+		member->team_id = spi_get_int64(row, 3);
+		member->is_active = spi_get_bool(row, 4);
+		existing[i] = lappend(existing[i], member);
 	}
+	stale = palloc(Max(nrows, 1) * sizeof(int64));
+
+	for (int i = 0; i < n; i++)
+		for (int t = 0; t < fixture->nteams; t++)
+			nnew += work[i].spec->teams[t] && team_member_of(existing[i], state->team_ids[t]) == NULL;
 	new_ids = reconcile_new_ids(state, table, nnew);
 	nnew = 0;
 
-	for (i = 0; i < fixture->nteams; i++)
+	for (int i = 0; i < n; i++)
 	{
-		const char *name = psprintf("%s/%s", spec->email, fixture->teams[i].name.value);
+		for (int t = 0; t < fixture->nteams; t++)
+		{
+			ExistingTeamMember *member = team_member_of(existing[i], state->team_ids[t]);
+			const char *name = psprintf("%s/%s", work[i].spec->email, fixture->teams[t].name.value);
 
-		for (k = 0; k < nexisting && existing_team[k] != state->team_ids[i]; k++)
-			;
-		if (!spec->teams[i])
-		{
-			if (k < nexisting)
+			if (!work[i].spec->teams[t])
 			{
-				stale[nstale++] = existing_id[k];
-				report_row(&state->report, REPORT_DELETE, "team_member", name, existing_id[k],
-						   NULL);
+				if (member != NULL)
+				{
+					stale[nstale++] = member->id;
+					report_row(&state->report, REPORT_DELETE, "team_member", name, member->id,
+							   NULL);
+				}
 			}
+			else if (member == NULL)
+			{
+				row_batch_add(inserts, (const char *[]) {
+					int64_text(new_ids[nnew]), int64_text(work[i].member_id),
+						int64_text(state->team_ids[t]), "true"
+				});
+				report_row(&state->report, REPORT_CREATE, "team_member", name, new_ids[nnew], NULL);
+				nnew++;
+			}
+			else if (!member->is_active)
+			{
+				row_batch_add(updates, (const char *[]) {int64_text(member->id), "true"});
+				report_row(&state->report, REPORT_UPDATE, "team_member", name, member->id,
+						   "is_active: false -> true");
+			}
+			else
+				report_unchanged(&state->report);
 		}
-		else if (k == nexisting)
-		{
-			row_batch_add(inserts, (const char *[]) {
-				int64_text(new_ids[nnew]), int64_text(member_id),
-					int64_text(state->team_ids[i]), "true"
-			});
-			report_row(&state->report, REPORT_CREATE, "team_member", name, new_ids[nnew], NULL);
-			nnew++;
-		}
-		else if (!existing_active[k])
-		{
-			row_batch_add(updates, (const char *[]) {int64_text(existing_id[k]), "true"});
-			report_row(&state->report, REPORT_UPDATE, "team_member", name, existing_id[k],
-					   "is_active: false -> true");
-		}
-		else
-			report_unchanged(&state->report);
 	}
 
 	table_delete_ids(table, stale, nstale);
@@ -529,20 +683,22 @@ reconcile_team_memberships(ReconcileState *state, int64 member_id, const UserSpe
 }
 
 /*
- * A user, its emails and its memberships.
+ * Users, their emails and their memberships: each step over all of them.
  */
 void
-reconcile_user_spec(ReconcileState *state, const UserSpec *spec)
+reconcile_user_specs(ReconcileState *state, const UserSpec *specs, int n)
 {
-	const CatalogTable *users = catalog_require_table(state->catalog, "auth_user");
-	char	   *stored_email;
-	int64		user_id = reconcile_user(state, users, spec, &stored_email);
-	int64		member_id;
+	UserWork   *work = palloc0(Max(n, 1) * sizeof(UserWork));
 
-	reconcile_user_emails(state, user_id, spec->email);
-	reconcile_user_roles(state, user_id, spec);
-	member_id = reconcile_membership(state, user_id, spec, stored_email);
-	reconcile_team_memberships(state, member_id, spec);
+	if (n == 0)
+		return;
+	for (int i = 0; i < n; i++)
+		work[i].spec = &specs[i];
+	reconcile_user_rows(state, work, n);
+	reconcile_user_emails(state, work, n);
+	reconcile_user_roles(state, work, n);
+	reconcile_memberships(state, work, n);
+	reconcile_team_memberships(state, work, n);
 }
 
 /*
@@ -566,5 +722,5 @@ reconcile_admin(ReconcileState *state)
 	spec.superuser = true;
 	spec.role = "owner";
 	spec.teams = every_team;
-	reconcile_user_spec(state, &spec);
+	reconcile_user_specs(state, &spec, 1);
 }

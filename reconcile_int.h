@@ -107,7 +107,7 @@ extern void reconcile_companions(ReconcileState *state, const char *source_name,
 
 /* admin.c: the admin, and any user the fixture wants */
 extern void reconcile_admin(ReconcileState *state);
-extern void reconcile_user_spec(ReconcileState *state, const UserSpec *spec);
+extern void reconcile_user_specs(ReconcileState *state, const UserSpec *specs, int n);
 
 /* users.c: the fixture's users; with prune, members it does not name */
 extern void reconcile_users(ReconcileState *state);

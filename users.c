@@ -4,8 +4,8 @@
  *		The fixture's users besides the admin, and with prune the members
  *		it does not name.
  *
- * Each entry of users goes through admin.c's code with its own superuser
- * flag, role (member when absent) and teams.  Users are matched by email,
+ * The entries of users go through admin.c's code together, each with its
+ * own superuser flag, role (member when absent) and teams.  Users are matched by email,
  * ignoring case.  Pruning removes the organization memberships of users
  * the fixture does not name, never the users themselves; invitations
  * (memberships without a user) are left alone.
@@ -16,7 +16,6 @@
 
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
-#include "utils/memutils.h"
 
 #include "cascade.h"
 #include "reconcile_int.h"
@@ -33,7 +32,8 @@ static const MappingRef member_mapping_ref =
 {"sentry_organizationmembermapping", "organizationmember_id", "sentry_organizationmember", "id"};
 
 /*
- * The UserSpec of a fixture entry; teams is filled per fixture team.
+ * The UserSpec of a fixture entry; teams, filled per fixture team, is
+ * the caller's.
  */
 static void
 user_spec_of(const Fixture *fixture, const FixtureUser *user, UserSpec *spec, bool *teams)
@@ -54,30 +54,19 @@ user_spec_of(const Fixture *fixture, const FixtureUser *user, UserSpec *spec, bo
 }
 
 /*
- * reconcile_users: see reconcile_int.h.  Each user's rows and details are
- * dead once written: a scratch context, reset per user, holds them.
+ * reconcile_users: see reconcile_int.h.  All of them go through each step
+ * together (admin.c).
  */
 void
 reconcile_users(ReconcileState *state)
 {
 	Fixture    *fixture = state->fixture;
-	bool	   *teams = palloc(Max(fixture->nteams, 1) * sizeof(bool));
-	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
-												  "sentry_fixtures user",
-												  ALLOCSET_DEFAULT_SIZES);
-	int			i;
+	UserSpec   *specs = palloc(Max(fixture->nusers, 1) * sizeof(UserSpec));
 
-	for (i = 0; i < fixture->nusers; i++)
-	{
-		MemoryContext oldcontext = MemoryContextSwitchTo(scratch);
-		UserSpec	spec;
-
-		user_spec_of(fixture, &fixture->users[i], &spec, teams);
-		reconcile_user_spec(state, &spec);
-		MemoryContextSwitchTo(oldcontext);
-		MemoryContextReset(scratch);
-	}
-	MemoryContextDelete(scratch);
+	for (int i = 0; i < fixture->nusers; i++)
+		user_spec_of(fixture, &fixture->users[i], &specs[i],
+					 palloc(Max(fixture->nteams, 1) * sizeof(bool)));
+	reconcile_user_specs(state, specs, fixture->nusers);
 }
 
 /*

@@ -15,6 +15,8 @@ my %dumps = sentry9_dumps();
 my $node = new_sentry_node('users9', <<'CONF');
 sentry_fixtures.password_iterations = 1000
 sentry_fixtures.url_prefix = 'http://sentry.test'
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = all
 CONF
 
 my $head = <<'YAML';
@@ -133,6 +135,31 @@ for my $version (sort keys %dumps)
 		'2', "$version: users are never deleted");
 	is(no_writes($db, $prune), "0\n0", "$version: pruning again changes nothing");
 }
+
+# Users are written set-based: the statements an apply runs inside the
+# server (pg_stat_statements, nested ones) do not grow with their number
+my %statements;
+for my $n (10, 100)
+{
+	my $db = "many$n";
+	load_sentry_dump($node, $db, $dumps{'9.0'}, no_owner => 1);
+	$node->safe_psql($db, 'CREATE EXTENSION pg_stat_statements');
+	my $org = $node->safe_psql($db, 'SELECT slug FROM sentry_organization WHERE id = 1');
+	my $fixture = write_file("many-$n.yml", "organization: $org\n$head" . "users:\n"
+		  . join('', map { "  - email: user$_\@example.com\n    teams: [Backend]\n" } 1 .. $n));
+	$node->safe_psql($db, 'SELECT pg_stat_statements_reset()');
+	$node->safe_psql($db, "SELECT count(*) FROM sentry_fixtures_apply($fixture)");
+	$statements{$n} = $node->safe_psql($db, q{
+		SELECT sum(calls) FROM pg_stat_statements
+		WHERE NOT toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())});
+	is($node->safe_psql($db, q{SELECT count(*) FROM sentry_organizationmember_teams mt
+		JOIN sentry_organizationmember m ON m.id = mt.organizationmember_id
+		JOIN auth_user u ON u.id = m.user_id WHERE u.email LIKE 'user%@example.com'}),
+		$n, "$n users: each is a member of its team");
+}
+cmp_ok($statements{10}, '>', 0, 'pg_stat_statements counted the statements of an apply');
+is($statements{100}, $statements{10},
+	"an apply of 100 users runs as many statements as one of 10 ($statements{10})");
 
 $node->stop;
 done_testing();
