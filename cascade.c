@@ -42,6 +42,12 @@
  * Then nulling edges are applied and the rows deleted, children first,
  * with one statement per table.
  *
+ * Sentry keeps writing while an apply runs.  The roots are locked first
+ * and every row is locked as it is collected (FOR UPDATE), so a row that
+ * a concurrent session adds under one of them waits for the apply and
+ * then fails its own foreign key check, instead of slipping in between
+ * the collection and the delete and failing the apply at commit.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
