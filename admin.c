@@ -132,11 +132,16 @@ load_users(const CatalogTable *table, const UserWork *work, int n)
 	{
 		int			i = (int) spi_get_int64(row, 1) - 1;
 		ExistingUser *user = &found[i];
+		uint64		same = 1;
 
-		if (user->id != 0)
+		/* rows come ordered by email: the rest of this one's follow */
+		while (row + same < nrows && spi_get_int64(row + same, 1) - 1 == i)
+			same++;
+		if (same > 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_CARDINALITY_VIOLATION),
-					 errmsg("email \"%s\" belongs to more than one user", work[i].spec->email),
+					 errmsg("email \"%s\" belongs to " UINT64_FORMAT " users",
+							work[i].spec->email, same),
 					 errhint("Give the fixture's user an email that only one Sentry user has.")));
 		user->id = spi_get_int64(row, 2);
 		user->username = spi_get_text(row, 3);

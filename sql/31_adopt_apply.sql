@@ -121,4 +121,14 @@ WHERE fixtures.name = 'pruned';
 SELECT rows FROM writes;
 COMMIT;
 
+-- a user's email that two Sentry users have (auth_user.email is not
+-- unique) cannot say which one is meant
+INSERT INTO auth_user (password, username, first_name, email, is_staff, is_active, is_superuser,
+    date_joined, is_managed, is_password_expired)
+SELECT '!', 'carol' || n, '', 'Carol@example.com', false, true, false, now(), false, false
+FROM generate_series(1, 2) AS n;
+SELECT count(*) FROM sentry_fixtures_apply(replace(
+  (SELECT body FROM fixtures WHERE name = 'pruned'),
+  'users:', E'users:\n  - email: carol@example.com'));
+
 RESET search_path;
