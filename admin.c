@@ -512,7 +512,7 @@ reconcile_user_roles(ReconcileState *state, const UserWork *work, int n)
 	int64	   *stale = palloc(Max(n, 1) * sizeof(int64));
 	int			nstale = 0;
 	int			nnew = 0;
-	int64		role_id = 0;
+	int64		role_id;
 	RowBatch   *inserts;
 	int64	   *new_ids;
 	uint64		nrows;
@@ -547,19 +547,7 @@ reconcile_user_roles(ReconcileState *state, const UserWork *work, int n)
 	if (nnew == 0)
 		return;
 
-	/* a holding of another role named so is not the role Sentry checks */
 	role_id = super_admin_role_id(state, roles);
-	argtypes[1] = INT8OID;
-	args[1] = Int64GetDatum(role_id);
-	nrows = spi_select(psprintf("SELECT u.i FROM pg_catalog.unnest($1) WITH ORDINALITY AS u(user_id, i)"
-								" WHERE EXISTS (SELECT FROM %s AS h WHERE h.user_id = u.user_id"
-								" AND h.role_id = $2)", holders->qualified_name),
-					   2, argtypes, args);
-	for (uint64 row = 0; row < nrows; row++)
-		holder_id[spi_get_int64(row, 1) - 1] = -1;
-	nnew = 0;
-	for (int i = 0; i < n; i++)
-		nnew += work[i].spec->superuser && holder_id[i] == 0;
 	new_ids = reconcile_new_ids(state, holders, nnew);
 	inserts = row_batch_create(holders, 3, (const char *[]) {"id", "role_id", "user_id"});
 	nnew = 0;
