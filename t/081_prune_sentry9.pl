@@ -8,7 +8,7 @@ use FindBin;
 use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry9_dumps new_sentry_node load_sentry_dump table_checksum rule_keys);
+use SentryTest qw(sentry9_dumps new_sentry_node load_sentry_dump table_checksum rule_keys apply_rows_and_writes);
 use Test::More;
 
 my %dumps = sentry9_dumps();
@@ -98,12 +98,8 @@ for my $version (sort keys %dumps)
 	is($node->safe_psql($db, q{SELECT string_agg(public_key, ',') FROM sentry_projectkey WHERE project_id = 23}),
 		$key{1}, "$version: the managed project keeps only the fixture's key");
 
-	is($node->safe_psql($db, qq{
-		BEGIN;
-		SELECT count(*) FROM sentry_fixtures_apply($pruning);
-		SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables;
-		COMMIT;}),
-		"0\n0", "$version: pruning again returns no rows and writes none");
+	is(apply_rows_and_writes($node, $db, $pruning), "0\n0",
+		"$version: pruning again returns no rows and writes none");
 }
 
 $node->stop;

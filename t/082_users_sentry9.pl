@@ -7,7 +7,7 @@ use FindBin;
 use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry9_dumps new_sentry_node load_sentry_dump django_check_password);
+use SentryTest qw(sentry9_dumps new_sentry_node load_sentry_dump django_check_password apply_rows_and_writes);
 use Test::More;
 
 my %dumps = sentry9_dumps();
@@ -62,16 +62,6 @@ sub write_file
 	return "pg_read_file('$file')";
 }
 
-sub no_writes
-{
-	my ($db, $fixture) = @_;
-	return $node->safe_psql($db, qq{
-		BEGIN;
-		SELECT count(*) FROM sentry_fixtures_apply($fixture);
-		SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables;
-		COMMIT;});
-}
-
 my $members = q{
 	SELECT string_agg(u.email || ':' || m.role || ':' || u.is_superuser || ':' || u.is_staff || ':'
 	       || coalesce((SELECT string_agg(t.name, '+' ORDER BY t.name) FROM sentry_organizationmember_teams mt
@@ -105,14 +95,14 @@ for my $version (sort keys %dumps)
 	ok(django_check_password('battery staple',
 		$node->safe_psql($db, q{SELECT password FROM auth_user WHERE email = 'alice@example.com'})),
 		"$version: Django verifies a user's password");
-	is(no_writes($db, $fixture), "0\n0", "$version: a second apply returns no rows and writes none");
+	is(apply_rows_and_writes($node, $db, $fixture), "0\n0", "$version: a second apply returns no rows and writes none");
 
 	# export with users, and the round trip
 	my $exported = $node->safe_psql($db, 'SELECT sentry_fixtures_export()');
 	like($exported, qr/^- email: carol\@example.com\n  superuser: true\n  role: manager$/m,
 		"$version: the export lists users with their flags and roles");
 	my $export_file = write_file("export-$version.yml", $exported);
-	is(no_writes($db, $export_file), "0\n0", "$version: applying the export to its own database changes nothing");
+	is(apply_rows_and_writes($node, $db, $export_file), "0\n0", "$version: applying the export to its own database changes nothing");
 	$node->safe_psql($fresh, "SELECT count(*) FROM sentry_fixtures_apply($export_file)");
 	is($node->safe_psql($fresh, 'SELECT sentry_fixtures_export()'), $exported,
 		"$version: a fresh database given the export exports the same text");
@@ -133,7 +123,7 @@ for my $version (sort keys %dumps)
 		"$version: only the fixture's users remain members");
 	is($node->safe_psql($db, q{SELECT count(*) FROM auth_user WHERE email IN ('bob@example.com', 'carol@example.com')}),
 		'2', "$version: users are never deleted");
-	is(no_writes($db, $prune), "0\n0", "$version: pruning again changes nothing");
+	is(apply_rows_and_writes($node, $db, $prune), "0\n0", "$version: pruning again changes nothing");
 }
 
 # Users are written set-based: the statements an apply runs inside the

@@ -10,7 +10,7 @@ use FindBin;
 use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump rule_keys write_fixture);
+use SentryTest qw(sentry_dump new_sentry_node load_sentry_dump rule_keys write_fixture apply_rows_and_writes);
 use Test::More;
 
 my $dump = sentry_dump('sentry-modern-subset.sql');
@@ -123,12 +123,8 @@ is($node->safe_psql($db, $member_mappings),
 is($node->safe_psql($db, q{SELECT count(*) FROM auth_user WHERE email = 'bob@example.com'}),
 	'1', 'the user of a pruned membership stays');
 
-is($node->safe_psql($db, qq{
-	BEGIN;
-	SELECT count(*) FROM sentry_fixtures_apply($pruning);
-	SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables;
-	COMMIT;}),
-	"0\n0", 'pruning again returns no rows and writes none');
+is(apply_rows_and_writes($node, $db, $pruning), "0\n0",
+	'pruning again returns no rows and writes none');
 
 $node->stop;
 done_testing();

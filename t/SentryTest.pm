@@ -14,7 +14,8 @@ use Test::More;
 
 our @EXPORT_OK = qw(sentry_dump sentry9_dumps new_sentry_node load_sentry_dump django_check_password
   table_checksum sequence_values schema_of
-  state_digest write_fixture rule_keys rule_projects_sql rule_teams_yaml plan_then_apply);
+  state_digest write_fixture rule_keys rule_projects_sql rule_teams_yaml plan_then_apply
+  apply_rows_and_writes);
 
 # Path of a dump in ../shared/sentry-schemas (or $SENTRY_SCHEMAS); when it
 # is missing, fail under CI=true, else skip the whole test file.
@@ -203,6 +204,21 @@ sub plan_then_apply
 	is($ret, 0, "${label}apply succeeds") or diag($stderr);
 	is($applied, $planned, "${label}plan returned exactly the rows of the real run");
 	return ($applied, $stderr);
+}
+
+# Apply the fixture that the SQL expression $read gives, in $db, in one
+# transaction; returns "<report rows>\n<rows written>", the report rows
+# counted after the SQL condition $filter when one is given ("0\n0": an
+# apply with nothing to do).
+sub apply_rows_and_writes
+{
+	my ($node, $db, $read, $filter) = @_;
+	my $where = defined $filter ? "WHERE $filter" : '';
+	return $node->safe_psql($db, qq{
+		BEGIN;
+		SELECT count(*) FROM sentry_fixtures_apply($read) $where;
+		SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables;
+		COMMIT;});
 }
 
 # Write $content to a file the server can read; returns its path.
