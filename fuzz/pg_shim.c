@@ -255,15 +255,25 @@ errcode(int sqlerrcode)
 	return 0;
 }
 
-/* Format the message, so that its arguments are read as the server would */
+/*
+ * Format a message, so that its arguments are read as the server would
+ * read them, and drop it: errmsg() and its kin all come here.
+ */
+static void
+format_and_drop(const char *fmt, va_list args)
+{
+	char		buf[256];
+
+	vsnprintf(buf, sizeof(buf), fmt, args);
+}
+
 int
 errmsg(const char *fmt,...)
 {
-	char		buf[256];
 	va_list		args;
 
 	va_start(args, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, args);
+	format_and_drop(fmt, args);
 	va_end(args);
 	return 0;
 }
@@ -271,11 +281,10 @@ errmsg(const char *fmt,...)
 int
 errdetail(const char *fmt,...)
 {
-	char		buf[256];
 	va_list		args;
 
 	va_start(args, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, args);
+	format_and_drop(fmt, args);
 	va_end(args);
 	return 0;
 }
@@ -283,11 +292,10 @@ errdetail(const char *fmt,...)
 int
 errhint(const char *fmt,...)
 {
-	char		buf[256];
 	va_list		args;
 
 	va_start(args, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, args);
+	format_and_drop(fmt, args);
 	va_end(args);
 	return 0;
 }
@@ -295,11 +303,10 @@ errhint(const char *fmt,...)
 int
 errmsg_internal(const char *fmt,...)
 {
-	char		buf[256];
 	va_list		args;
 
 	va_start(args, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, args);
+	format_and_drop(fmt, args);
 	va_end(args);
 	return 0;
 }
