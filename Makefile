@@ -16,14 +16,14 @@ OBJS = \
 	tablewrite.o \
 	report.o \
 	reconcile.o \
-	projects.o \
-	projectkeys.o \
-	admin.o \
-	companions.o \
-	cascade.o \
+	reconcile_projects.o \
+	reconcile_keys.o \
+	reconcile_users.o \
+	reconcile_mapping.o \
+	reconcile_cascade.o \
 	password.o \
 	export.o \
-	prune.o \
+	reconcile_prune.o \
 	users.o
 
 EXTENSION = sentry_fixtures

@@ -17,7 +17,7 @@
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 
-#include "cascade.h"
+#include "reconcile_cascade.h"
 #include "catalog.h"
 #include "fixture.h"
 #include "report.h"

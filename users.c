@@ -17,7 +17,7 @@
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
 
-#include "cascade.h"
+#include "reconcile_cascade.h"
 #include "reconcile_int.h"
 #include "spiutil.h"
 

@@ -1,13 +1,13 @@
 /*-------------------------------------------------------------------------
  *
- * cascade.h
+ * reconcile_cascade.h
  *		Delete rows together with everything that depends on them, found
  *		from the foreign keys in the catalog.
  *
  *-------------------------------------------------------------------------
  */
-#ifndef SENTRY_FIXTURES_CASCADE_H
-#define SENTRY_FIXTURES_CASCADE_H
+#ifndef SENTRY_FIXTURES_RECONCILE_CASCADE_H
+#define SENTRY_FIXTURES_RECONCILE_CASCADE_H
 
 /* What went with one deleted root row */
 typedef struct CascadeCount
@@ -51,4 +51,4 @@ typedef struct CascadeCount
 extern void cascade_delete(const char *schema, const char *table,
 						   const int64 *ids, int nids, CascadeCount *counts);
 
-#endif							/* SENTRY_FIXTURES_CASCADE_H */
+#endif							/* SENTRY_FIXTURES_RECONCILE_CASCADE_H */

@@ -31,7 +31,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "cascade.h"
+#include "reconcile_cascade.h"
 #include "reconcile_int.h"
 #include "spiutil.h"
 

@@ -59,7 +59,7 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
-#include "cascade.h"
+#include "reconcile_cascade.h"
 
 /* A table the references lead to from the root table */
 typedef struct CascadeTable
