@@ -15,7 +15,10 @@ OBJS = \
 	defaults.o \
 	tablewrite.o \
 	report.o \
+	organization.o \
 	reconcile.o \
+	reconcile_org.o \
+	reconcile_util.o \
 	reconcile_projects.o \
 	reconcile_keys.o \
 	reconcile_users.o \
@@ -23,8 +26,7 @@ OBJS = \
 	reconcile_cascade.o \
 	password.o \
 	export.o \
-	reconcile_prune.o \
-	users.o
+	reconcile_prune.o
 
 EXTENSION = sentry_fixtures
 DATA = sentry_fixtures--0.1.sql

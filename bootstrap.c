@@ -42,6 +42,7 @@
 #include "bootstrap.h"
 #include "dumplex.h"
 #include "sentry_fixtures.h"
+#include "spiutil.h"
 
 #if PG_VERSION_NUM < 140000
 typedef CopyState CopyFromState;
@@ -182,19 +183,16 @@ count_tables(const char *schema)
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		values[1];
 	bool		isnull;
-	int			ret;
 
 	values[0] = CStringGetTextDatum(schema);
-	ret = SPI_execute_with_args("SELECT pg_catalog.count(*)::pg_catalog.int4"
+	if (spi_run("SELECT pg_catalog.count(*)::pg_catalog.int4"
 								" FROM pg_catalog.pg_class c"
 								" JOIN pg_catalog.pg_namespace n"
 								" ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 								" WHERE n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name"
 								" AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog.\"char\"[])",
-								1, argtypes, values, NULL, false, 1);
-	if (ret != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not count the tables of schema \"%s\": %s",
-			 schema, SPI_result_code_string(ret));
+				1, argtypes, values, NULL, false, SPI_OK_SELECT) != 1)
+		elog(ERROR, "could not count the tables of schema \"%s\"", schema);
 	return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
 									   SPI_tuptable->tupdesc, 1, &isnull));
 }
@@ -469,7 +467,7 @@ copy_from_dump(DumpLexer *lexer, const char *sql, CopyStmt *stmt,
 static uint64
 run_with_spi(const char *sql)
 {
-	int			ret = SPI_execute(sql, false, 0);
+	int			ret = spi_exec(sql, 0, NULL, NULL, NULL, false);
 	uint64		rows = 0;
 
 	if (ret < 0)

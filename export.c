@@ -29,7 +29,7 @@
 
 #include "catalog.h"
 #include "export.h"
-#include "reconcile_int.h"
+#include "organization.h"
 #include "sentry_fixtures.h"
 #include "spiutil.h"
 #include "urlprefix.h"

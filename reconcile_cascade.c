@@ -60,6 +60,7 @@
 #include "utils/memutils.h"
 
 #include "reconcile_cascade.h"
+#include "spiutil.h"
 
 /* A table the references lead to from the root table */
 typedef struct CascadeTable
@@ -231,17 +232,15 @@ root_relid(const char *schema, const char *table)
 	Datum		args[2];
 	bool		isnull;
 	Oid			relid;
-	int			rc;
 
 	args[0] = CStringGetTextDatum(schema);
 	args[1] = CStringGetTextDatum(table);
-	rc = SPI_execute_with_args("SELECT c.oid FROM pg_catalog.pg_class AS c"
+	spi_run("SELECT c.oid FROM pg_catalog.pg_class AS c"
 							   " JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace"
 							   " WHERE n.nspname = $1 AND c.relname = $2"
 							   "   AND c.relkind IN ('r', 'p')",
-							   2, argtypes, args, NULL, false, 1);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+							   2, argtypes, args,
+			NULL, false, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
@@ -261,11 +260,9 @@ run_graph_query(const char *query, Oid relid)
 {
 	Oid			argtypes[1] = {OIDOID};
 	Datum		args[1] = {ObjectIdGetDatum(relid)};
-	int			rc;
 
-	rc = SPI_execute_with_args(query, 1, argtypes, args, NULL, false, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+	spi_run(query, 1, argtypes, args,
+			NULL, false, SPI_OK_SELECT);
 }
 
 /*
@@ -534,7 +531,6 @@ follow_edge(CascadeGraph *graph, CascadeEdge *edge)
 	Oid			argtypes[2] = {INT8ARRAYOID, INT8ARRAYOID};
 	Datum		args[2];
 	char	   *query;
-	int			rc;
 
 	args[0] = int8_array(parent->roots + from, to - from);
 	args[1] = int8_array(parent->keys + from, to - from);
@@ -545,9 +541,8 @@ follow_edge(CascadeGraph *graph, CascadeEdge *edge)
 					 quote_identifier(edge->child->key_column),
 					 edge->child->name,
 					 quote_identifier(edge->column));
-	rc = SPI_execute_with_args(query, 2, argtypes, args, NULL, false, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+	spi_run(query, 2, argtypes, args,
+			NULL, false, SPI_OK_SELECT);
 	edge->consumed = to;
 
 	MemoryContextSwitchTo(outer);
@@ -576,14 +571,12 @@ run_over_rows(CascadeGraph *graph, CascadeTable *table, const char *query_format
 	MemoryContext outer = MemoryContextSwitchTo(graph->scratch);
 	Oid			argtypes[1] = {INT8ARRAYOID};
 	Datum		args[1];
-	int			rc;
 
 	args[0] = int8_array(table->keys, table->nrows);
-	rc = SPI_execute_with_args(psprintf(query_format, table->name,
+	spi_run(psprintf(query_format, table->name,
 										quote_identifier(table->key_column)),
-							   1, argtypes, args, NULL, false, 0);
-	if (rc != expected_rc)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+							   1, argtypes, args,
+			NULL, false, expected_rc);
 	SPI_freetuptable(SPI_tuptable);
 	MemoryContextSwitchTo(outer);
 	MemoryContextReset(graph->scratch);
@@ -604,7 +597,8 @@ static void
 lock_roots(CascadeGraph *graph)
 {
 	run_over_rows(graph, graph->root,
-				  "SELECT FROM %1$s WHERE %2$s = ANY ($1) ORDER BY %2$s FOR UPDATE",
+				  "SELECT FROM %1$s AS t JOIN pg_catalog.unnest($1) AS r(key) ON t.%2$s = r.key"
+				  " ORDER BY t.%2$s FOR UPDATE OF t",
 				  SPI_OK_SELECT);
 }
 
@@ -670,7 +664,6 @@ null_references(CascadeGraph *graph, CascadeEdge *edge, HTAB *tallies)
 	Oid			argtypes[3] = {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID};
 	Datum		args[3];
 	char	   *query;
-	int			rc;
 
 	args[0] = int8_array(parent->roots, parent->nrows);
 	args[1] = int8_array(parent->keys, parent->nrows);
@@ -687,10 +680,8 @@ null_references(CascadeGraph *graph, CascadeEdge *edge, HTAB *tallies)
 					 child->target ? " AND NOT EXISTS (SELECT FROM pg_catalog.unnest($3) AS d(key) WHERE d.key = c." : "",
 					 child->target ? quote_identifier(child->key_column) : "",
 					 child->target ? ")" : "");
-	rc = SPI_execute_with_args(query, child->target ? 3 : 2, argtypes, args,
-							   NULL, false, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+	spi_run(query, child->target ? 3 : 2, argtypes, args,
+			NULL, false, SPI_OK_SELECT);
 
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
@@ -712,7 +703,8 @@ null_references(CascadeGraph *graph, CascadeEdge *edge, HTAB *tallies)
 static void
 delete_rows(CascadeGraph *graph, CascadeTable *table)
 {
-	run_over_rows(graph, table, "DELETE FROM %1$s WHERE %2$s = ANY ($1)", SPI_OK_DELETE);
+	run_over_rows(graph, table, "DELETE FROM %1$s AS t USING pg_catalog.unnest($1) AS r(key)"
+				  " WHERE t.%2$s = r.key", SPI_OK_DELETE);
 }
 
 /*

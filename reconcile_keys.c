@@ -20,6 +20,8 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "reconcile_mapping.h"
+#include "reconcile_util.h"
 #include "utils/builtins.h"
 
 #include "reconcile_int.h"
@@ -266,8 +268,9 @@ check_secret_keys(ReconcileState *state, const CatalogTable *table, ExistingKey 
 					 errdetail("Each project key needs a secret key of its own.")));
 
 	args[0] = text_array_datum(secrets, n);
-	nrows = spi_select(psprintf("SELECT id, project_id, secret_key FROM %s"
-								" WHERE secret_key = ANY ($1)", table->qualified_name),
+	nrows = spi_select(psprintf("SELECT k.id, k.project_id, k.secret_key FROM %s AS k"
+								" JOIN pg_catalog.unnest($1) AS w(secret_key)"
+								" ON w.secret_key = k.secret_key", table->qualified_name),
 					   1, argtypes, args);
 	for (row = 0; row < nrows; row++)
 	{

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
- * companions.c
+ * reconcile_mapping.c
  *		Rows that current Sentry keeps beside an organization, a member or
- *		a project key: its control-silo mapping rows.
+ *		a project key: its control-silo mapping rows, written and deleted.
  *
  * Current Sentry splits its tables into a "control" and a "region" silo
  * and mirrors some region rows into control-side mapping tables through
@@ -18,6 +18,13 @@
  * mapping values next to its current mapping row; then one insert and
  * one update write what is missing or different.
  *
+ * Mapping rows go when their source row does.  Nothing in the catalog
+ * ties them to it (their reference has no constraint), so which mapping
+ * rows a deleted row takes along is data too (mapping_refs): one
+ * statement per reference, before the source rows are deleted.
+ *
+ * All of the reconciler's knowledge of mapping rows is in this file.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -26,7 +33,8 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
-#include "reconcile_int.h"
+#include "reconcile_mapping.h"
+#include "reconcile_util.h"
 #include "spiutil.h"
 
 #define COMPANION_MAX_COLUMNS 6
@@ -154,8 +162,9 @@ sync_companion(ReconcileState *state, const CompanionSpec *spec,
 
 	/* one row per source id: its first mapping row, if any */
 	nrows = spi_select(psprintf("SELECT DISTINCT ON (s.id) s.id, c.id%s%s FROM %s AS s"
+										" JOIN pg_catalog.unnest($1) AS r(id) ON r.id = s.id"
 										" LEFT JOIN %s AS c ON c.%s = s.id"
-										" WHERE s.id = ANY ($1) ORDER BY s.id, c.id",
+										" ORDER BY s.id, c.id",
 										wanted.data, current.data, source->qualified_name,
 										table->qualified_name, quote_identifier(spec->key)),
 							   2, (Oid[]) {INT8ARRAYOID, TEXTOID},
@@ -220,4 +229,80 @@ reconcile_companions(ReconcileState *state, const char *source_name,
 			continue;
 		sync_companion(state, spec, source, table, ids, nids);
 	}
+}
+
+/*
+ * Mapping rows that go when a row of root goes: those of table whose
+ * column holds the id of a via row whose via_column is the root's id.
+ */
+typedef struct MappingRef
+{
+	const char *root;
+	const char *table;
+	const char *column;
+	const char *via;
+	const char *via_column;
+} MappingRef;
+
+static const MappingRef mapping_refs[] = {
+	/* a project's keys' rows */
+	{"sentry_project", "sentry_projectkeymapping", "project_key_id", "sentry_projectkey", "project_id"},
+	/* a key's row */
+	{"sentry_projectkey", "sentry_projectkeymapping", "project_key_id", "sentry_projectkey", "id"},
+	/* a membership's row */
+	{"sentry_organizationmember", "sentry_organizationmembermapping", "organizationmember_id",
+	"sentry_organizationmember", "id"},
+};
+
+/*
+ * Delete the mapping rows that ref reaches from the roots ids, in one
+ * statement, and add them to each root's counts.  A schema that lacks
+ * ref's tables or columns has none.
+ */
+static void
+delete_mapping_ref(ReconcileState *state, const MappingRef *ref,
+				   const int64 *ids, int nids, CascadeCount *counts)
+{
+	const CatalogTable *table = catalog_find_table(state->catalog, ref->table);
+	const CatalogTable *via = catalog_find_table(state->catalog, ref->via);
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1];
+	uint64		n;
+	uint64		i;
+
+	if (table == NULL || via == NULL || catalog_find_column(table, ref->column) == NULL ||
+		catalog_find_column(via, ref->via_column) == NULL)
+		return;
+	args[0] = int8_array_datum(ids, nids);
+
+	/* rows deleted per position of ids: an id given twice counts twice */
+	n = spi_select(psprintf("WITH gone AS (DELETE FROM %s AS t USING %s AS v,"
+							" pg_catalog.unnest($1) AS r(id)"
+							" WHERE t.%s = v.id AND v.%s = r.id RETURNING v.%s AS root)"
+							" SELECT r.ord, pg_catalog.count(*)"
+							" FROM pg_catalog.unnest($1) WITH ORDINALITY AS r(id, ord)"
+							" JOIN gone ON gone.root = r.id GROUP BY r.ord",
+							table->qualified_name, via->qualified_name,
+							quote_identifier(ref->column), quote_identifier(ref->via_column),
+							quote_identifier(ref->via_column)),
+				   1, argtypes, args);
+	for (i = 0; i < n; i++)
+	{
+		CascadeCount *count = &counts[spi_get_int64(i, 1) - 1];
+
+		count->dependent_rows += spi_get_int64(i, 2);
+		count->dependent_tables++;
+	}
+}
+
+/*
+ * delete_mapping_rows: see reconcile_mapping.h.
+ */
+void
+delete_mapping_rows(ReconcileState *state, const char *root,
+					const int64 *ids, int nids, CascadeCount *counts)
+{
+	for (int i = 0; i < (int) lengthof(mapping_refs); i++)
+		if (strcmp(mapping_refs[i].root, root) == 0)
+			delete_mapping_ref(state, &mapping_refs[i], ids, nids, counts);
 }

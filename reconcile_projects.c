@@ -28,6 +28,8 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "reconcile_mapping.h"
+#include "reconcile_util.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -101,16 +103,6 @@ static const NewProjectRow new_project_rows[] = {
 			"\"targetType\":\"IssueOwners\",\"targetIdentifier\":null,"
 		"\"fallthroughType\":\"ActiveMembers\"}]}", "0"}},
 };
-
-/*
- * Mapping rows that mirror a project's rows in current Sentry's control
- * silo, and those of one key.  They are written by companions.c and go
- * when the project or key does.
- */
-const MappingRef project_mapping_ref =
-{"sentry_projectkeymapping", "project_key_id", "sentry_projectkey", "project_id"};
-const MappingRef key_mapping_ref =
-{"sentry_projectkeymapping", "project_key_id", "sentry_projectkey", "id"};
 
 /* qsort/bsearch: projects by id */
 static int
@@ -235,54 +227,6 @@ load_projects(ReconcileState *state, const CatalogTable *table, ProjectIndex *in
 }
 
 /*
- * Delete the mapping rows reached through ref from the doomed roots, in
- * one statement, and count them against their root.  A schema that lacks
- * ref's tables or columns has none.
- */
-void
-delete_mapping_rows(ReconcileState *state, const MappingRef *ref,
-					const int64 *ids, int nids, CascadeCount *counts)
-{
-	const CatalogTable *table = catalog_find_table(state->catalog, ref->table);
-	const CatalogTable *via = catalog_find_table(state->catalog, ref->via);
-	Oid			argtypes[1] = {INT8ARRAYOID};
-	Datum		args[1];
-	bool	   *reached;
-	char	   *sql;
-	int			ret;
-	uint64		i;
-	int			k;
-
-	if (table == NULL || via == NULL || catalog_find_column(table, ref->column) == NULL ||
-		catalog_find_column(via, ref->via_column) == NULL)
-		return;
-	sql = psprintf("DELETE FROM %s AS t USING %s AS v WHERE t.%s = v.id"
-				   " AND v.%s = ANY ($1) RETURNING v.%s",
-				   table->qualified_name, via->qualified_name, quote_identifier(ref->column),
-				   quote_identifier(ref->via_column), quote_identifier(ref->via_column));
-	args[0] = int8_array_datum(ids, nids);
-	ret = SPI_execute_with_args(sql, 1, argtypes, args, NULL, false, 0);
-	if (ret != SPI_OK_DELETE_RETURNING)
-		elog(ERROR, "deleting from %s failed: %s", ref->table, SPI_result_code_string(ret));
-
-	reached = palloc0(nids * sizeof(bool));
-	for (i = 0; i < SPI_processed; i++)
-	{
-		int64		root_id = spi_get_int64(i, 1);
-
-		for (k = 0; k < nids; k++)
-		{
-			if (ids[k] != root_id)
-				continue;
-			counts[k].dependent_rows++;
-			if (!reached[k])
-				counts[k].dependent_tables++;
-			reached[k] = true;
-		}
-	}
-}
-
-/*
  * Rule 1's deletes: the projects, with what depends on them, one report
  * row each saying how much went with it.
  */
@@ -305,7 +249,7 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 		ids[i] = doomed[i]->id;
 
 	/* first, while the rows they go through still exist */
-	delete_mapping_rows(state, &project_mapping_ref, ids, ndoomed, mappings);
+	delete_mapping_rows(state, "sentry_project", ids, ndoomed, mappings);
 	cascade_delete(state->catalog->schema, "sentry_project", ids, ndoomed, counts);
 
 	for (i = 0; i < ndoomed; i++)

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * prune.c
+ * reconcile_prune.c
  *		Delete what the fixture no longer names, so the database converges
  *		on the fixture.
  *
@@ -11,10 +11,10 @@
  *	- keys of the managed projects other than the fixture's;
  *	- teams of the organization the fixture does not name, but for those
  *	  that hold a project that stays unmanaged (the internal project);
- *	- memberships of users the fixture does not name (users.c).
+ *	- memberships of users the fixture does not name.
  * Projects, keys and teams go with what depends on them (cascade.c), and
- * projects and keys with their keys' mapping rows, which the catalog does
- * not tie to them (projects.c); each is one delete row saying how much
+ * projects, keys and memberships with their mapping rows, which the
+ * catalog does not tie to them (reconcile_mapping.c); each is one delete row saying how much
  * went with it.  The queries here see
  * the apply's own writes (spi_select).  A project kept by its name only
  * is the other half of a skipped entry (rule 5): it stays.
@@ -24,10 +24,12 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "reconcile_util.h"
 #include "utils/builtins.h"
 
 #include "reconcile_cascade.h"
 #include "reconcile_int.h"
+#include "reconcile_mapping.h"
 #include "spiutil.h"
 
 /* The project Sentry creates for its own events */
@@ -35,13 +37,12 @@
 
 /*
  * Delete the rows of table whose ids the last query returned in column 1,
- * named by column 2, with their dependants and the mapping rows of
- * mapping (when not NULL); one report row each, whose detail starts with
+ * named by column 2, with their dependants and their mapping rows; one report row each, whose detail starts with
  * column 3 when it is not NULL.
  */
 static void
 delete_selected(ReconcileState *state, const char *table, const char *kind,
-				const MappingRef *mapping, uint64 n)
+				uint64 n)
 {
 	int64	   *ids = palloc(Max(n, 1) * sizeof(int64));
 	char	  **names = palloc(Max(n, 1) * sizeof(char *));
@@ -60,8 +61,7 @@ delete_selected(ReconcileState *state, const char *table, const char *kind,
 	}
 
 	/* first, while the rows they go through still exist */
-	if (mapping != NULL)
-		delete_mapping_rows(state, mapping, ids, (int) n, mappings);
+	delete_mapping_rows(state, table, ids, (int) n, mappings);
 	cascade_delete(state->catalog->schema, table, ids, (int) n, counts);
 
 	for (i = 0; i < n; i++)
@@ -99,10 +99,11 @@ prune_projects(ReconcileState *state)
 	args[2] = text_array_datum(names, fixture->nprojects);
 	args[3] = CStringGetTextDatum(SENTRY_INTERNAL_PROJECT_SLUG);
 
-	delete_selected(state, "sentry_project", "project", &project_mapping_ref,
-					spi_select(psprintf("SELECT id, name, NULL FROM %s WHERE organization_id = $1"
-										" AND id <> ALL ($2) AND name <> ALL ($3)"
-										" AND slug IS DISTINCT FROM $4 ORDER BY id",
+	delete_selected(state, "sentry_project", "project",
+					spi_select(psprintf("SELECT p.id, p.name, NULL FROM %s AS p WHERE p.organization_id = $1"
+										" AND NOT EXISTS (SELECT FROM pg_catalog.unnest($2) AS f(id) WHERE f.id = p.id)"
+										" AND NOT EXISTS (SELECT FROM pg_catalog.unnest($3) AS f(name) WHERE f.name = p.name)"
+										" AND p.slug IS DISTINCT FROM $4 ORDER BY p.id",
 										table->qualified_name), 4, argtypes, args));
 }
 
@@ -133,7 +134,7 @@ prune_project_keys(ReconcileState *state)
 	args[0] = int8_array_datum(ids, n);
 	args[1] = text_array_datum(public_keys, n);
 
-	delete_selected(state, "sentry_projectkey", "project_key", &key_mapping_ref,
+	delete_selected(state, "sentry_projectkey", "project_key",
 					spi_select(psprintf("SELECT k.id, p.name, 'public_key: ' || coalesce(k.public_key, '(none)')"
 										" FROM %s AS k JOIN %s AS p ON p.id = k.project_id"
 										" JOIN unnest($1::pg_catalog.int8[], $2::pg_catalog.text[])"
@@ -167,13 +168,74 @@ prune_teams(ReconcileState *state)
 	args[1] = int8_array_datum(state->team_ids, fixture->nteams);
 	args[2] = int8_array_datum(managed, nmanaged);
 
-	delete_selected(state, "sentry_team", "team", NULL,
+	delete_selected(state, "sentry_team", "team",
 					spi_select(psprintf("SELECT t.id, t.name, NULL FROM %s AS t"
-										" WHERE t.organization_id = $1 AND t.id <> ALL ($2)"
-										" AND NOT EXISTS (SELECT 1 FROM %s AS pt WHERE pt.team_id = t.id"
-										" AND pt.project_id <> ALL ($3)) ORDER BY t.id",
+										" WHERE t.organization_id = $1"
+										" AND NOT EXISTS (SELECT FROM pg_catalog.unnest($2) AS f(id) WHERE f.id = t.id)"
+										" AND NOT EXISTS (SELECT FROM %s AS pt WHERE pt.team_id = t.id"
+										" AND NOT EXISTS (SELECT FROM pg_catalog.unnest($3) AS m(id)"
+										" WHERE m.id = pt.project_id)) ORDER BY t.id",
 										table->qualified_name, projectteams->qualified_name),
 							   3, argtypes, args));
+}
+
+/*
+ * Memberships of users the fixture does not name; the users stay, and
+ * invitations (memberships without a user) are left alone.  The
+ * memberships go with their team memberships (reconcile_cascade.c) and
+ * mapping rows; one delete row each, named by the email.
+ */
+static void
+prune_members(ReconcileState *state)
+{
+	const CatalogTable *members = catalog_require_table(state->catalog, "sentry_organizationmember");
+	const CatalogTable *users = catalog_require_table(state->catalog, "auth_user");
+	Fixture    *fixture = state->fixture;
+	char	  **emails = palloc((fixture->nusers + 1) * sizeof(char *));
+	int			nemails = 0;
+	Oid			argtypes[2] = {INT8OID, TEXTARRAYOID};
+	Datum		args[2];
+	int64	   *ids;
+	char	  **names;
+	CascadeCount *counts;
+	CascadeCount *mappings;
+	uint64		n;
+	uint64		i;
+
+	if (fixture->admin.present)
+		emails[nemails++] = fixture->admin.email.value;
+	for (i = 0; i < (uint64) fixture->nusers; i++)
+		emails[nemails++] = fixture->users[i].email.value;
+	args[0] = Int64GetDatum(state->organization_id);
+	args[1] = text_array_datum(emails, nemails);
+
+	n = spi_select(psprintf("SELECT m.id, u.email FROM %s AS m JOIN %s AS u ON u.id = m.user_id"
+							" WHERE m.organization_id = $1 AND NOT EXISTS (SELECT FROM pg_catalog.unnest($2) AS f(email)"
+							" WHERE pg_catalog.upper(f.email) = pg_catalog.upper(u.email))"
+							" ORDER BY m.id",
+							members->qualified_name, users->qualified_name),
+				   2, argtypes, args);
+	if (n == 0)
+		return;
+
+	ids = palloc(n * sizeof(int64));
+	names = palloc(n * sizeof(char *));
+	counts = palloc0(n * sizeof(CascadeCount));
+	mappings = palloc0(n * sizeof(CascadeCount));
+	for (i = 0; i < n; i++)
+	{
+		ids[i] = spi_get_int64(i, 1);
+		names[i] = spi_get_text(i, 2);
+	}
+	/* first, while the memberships they go through still exist */
+	delete_mapping_rows(state, "sentry_organizationmember", ids, (int) n, mappings);
+	cascade_delete(state->catalog->schema, "sentry_organizationmember", ids, (int) n, counts);
+	for (i = 0; i < n; i++)
+		report_row(&state->report, REPORT_DELETE, "member", names[i], ids[i],
+				   psprintf("not in the fixture; the user stays; " INT64_FORMAT
+							" dependent rows in %d tables deleted",
+							counts[i].dependent_rows + mappings[i].dependent_rows,
+							counts[i].dependent_tables + mappings[i].dependent_tables));
 }
 
 /*

@@ -1,10 +1,11 @@
 /*-------------------------------------------------------------------------
  *
- * admin.c
+ * reconcile_users.c
  *		Users the fixture wants: found by email, given the fixture's
  *		password, superuser flag, organization role and teams.  The admin
  *		is the user who is a superuser owner of every fixture team; the
- *		entries of users (users.c) go through the same code.
+ *		entries of users go through the same code, each with its own
+ *		superuser flag, role (member when absent) and teams.
  *
  * The password is written as Django stores it (password.c).  A stored
  * hash that already verifies against the fixture's password is left
@@ -13,7 +14,7 @@
  *
  * Current Sentry keeps copies of the user's email beside it (auth_user's
  * email_unique, the membership's user_email), mirrors each membership
- * into a mapping row (companions.c) and gives a superuser the "Super
+ * into a mapping row (reconcile_mapping.c) and gives a superuser the "Super
  * Admin" user role; columns and tables a generation lacks are left out.
  *
  *-------------------------------------------------------------------------
@@ -22,13 +23,35 @@
 
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#include "reconcile_cascade.h"
 #include "utils/builtins.h"
 #include "utils/formatting.h"
 
 #include "password.h"
 #include "reconcile_int.h"
+#include "reconcile_mapping.h"
+#include "reconcile_util.h"
 #include "sentry_fixtures.h"
 #include "spiutil.h"
+
+/*
+ * A user the fixture wants in the organization: the admin (a superuser
+ * owner of every team) or an entry of users.
+ */
+typedef struct UserSpec
+{
+	const char *email;
+	const char *username;		/* NULL: kept; the email for a new user */
+	const char *name;			/* NULL: kept */
+	const char *password;		/* secret */
+	const char *password_hash;
+	bool		superuser;		/* also staff; else not a superuser */
+	const char *role;			/* organization role */
+	const bool *teams;			/* per fixture team: a member of it? */
+} UserSpec;
+
+/* Sentry's role for a member the fixture gives none */
+#define DEFAULT_USER_ROLE "member"
 
 /* A user row as it is; id 0 when there is none */
 typedef struct ExistingUser
@@ -678,7 +701,7 @@ reconcile_team_memberships(ReconcileState *state, const UserWork *work, int n)
 /*
  * Users, their emails and their memberships: each step over all of them.
  */
-void
+static void
 reconcile_user_specs(ReconcileState *state, const UserSpec *specs, int n)
 {
 	UserWork   *work = palloc0(Max(n, 1) * sizeof(UserWork));
@@ -716,4 +739,42 @@ reconcile_admin(ReconcileState *state)
 	spec.role = "owner";
 	spec.teams = every_team;
 	reconcile_user_specs(state, &spec, 1);
+}
+
+/*
+ * The UserSpec of a fixture entry; teams, filled per fixture team, is
+ * the caller's.
+ */
+static void
+user_spec_of(const Fixture *fixture, const FixtureUser *user, UserSpec *spec, bool *teams)
+{
+	int			k;
+
+	memset(teams, 0, Max(fixture->nteams, 1) * sizeof(bool));
+	for (k = 0; k < user->nteams; k++)
+		teams[user->team_indexes[k]] = true;
+	spec->email = user->email.value;
+	spec->username = user->username.value;
+	spec->name = user->name.value;
+	spec->password = user->password.value;
+	spec->password_hash = user->password_hash.value;
+	spec->superuser = user->superuser;
+	spec->role = user->role.value ? user->role.value : DEFAULT_USER_ROLE;
+	spec->teams = teams;
+}
+
+/*
+ * reconcile_users: see reconcile_int.h.  All of them go through each step
+ * together.
+ */
+void
+reconcile_users(ReconcileState *state)
+{
+	Fixture    *fixture = state->fixture;
+	UserSpec   *specs = palloc(Max(fixture->nusers, 1) * sizeof(UserSpec));
+
+	for (int i = 0; i < fixture->nusers; i++)
+		user_spec_of(fixture, &fixture->users[i], &specs[i],
+					 palloc(Max(fixture->nteams, 1) * sizeof(bool)));
+	reconcile_user_specs(state, specs, fixture->nusers);
 }

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * spiutil.c
- *		Small helpers for running queries and reading SPI results.
+ *		The one path for running SQL, and helpers for reading SPI results.
  *
  * Values read are copied into the caller's memory context, so they
  * outlive the SPI tuple table they came from.
@@ -17,25 +17,52 @@
 #include "spiutil.h"
 
 /*
+ * The one way the extension runs SQL: SPI_execute_with_args with $n
+ * parameters, returning SPI's result code.  SPI leaves its procedure
+ * memory context current; going back to the caller's lets each step's
+ * scratch context (and the cascade's) free what was allocated after the
+ * call, instead of everything piling up until SPI_finish().
+ */
+int
+spi_exec(const char *sql, int nargs, Oid *argtypes, Datum *args,
+		 const char *nulls, bool read_only)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, nulls,
+											read_only, 0);
+
+	MemoryContextSwitchTo(caller);
+	return ret;
+}
+
+/*
+ * spi_exec(), whose result code must be expected; returns SPI_processed.
+ * Any other code is a bug of ours (errors in the statement itself are
+ * raised by SPI), reported with one wording.
+ */
+uint64
+spi_run(const char *sql, int nargs, Oid *argtypes, Datum *args,
+		const char *nulls, bool read_only, int expected)
+{
+	int			ret = spi_exec(sql, nargs, argtypes, args, nulls, read_only);
+
+	if (ret != expected)
+		elog(ERROR, "SPI returned %s instead of %s for: %s",
+			 SPI_result_code_string(ret), SPI_result_code_string(expected), sql);
+	return SPI_processed;
+}
+
+/*
  * Run a query that reads and return the number of rows.  Not read_only to
  * SPI: that would reuse the calling statement's snapshot, which does not
  * see what this apply has already written (a key deleted with its
  * project would still be found) nor, after waiting for the apply lock,
- * what the apply before it committed.  SPI returns in its procedure memory
- * context; going back to the caller's lets the reconciler free what each
- * step allocates.
+ * what the apply before it committed.
  */
 uint64
 spi_select(const char *sql, int nargs, Oid *argtypes, Datum *args)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, false, 0);
-
-	MemoryContextSwitchTo(caller);
-
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "query failed: %s: %s", SPI_result_code_string(ret), sql);
-	return SPI_processed;
+	return spi_run(sql, nargs, argtypes, args, NULL, false, SPI_OK_SELECT);
 }
 
 /* The datum at row, col of the last result */

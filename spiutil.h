@@ -10,6 +10,17 @@
 
 #include "executor/spi.h"
 
+/*
+ * Every statement goes through spi_exec(): $n parameters (nulls as for
+ * SPI_execute_with_args, NULL for none), the caller's memory context
+ * restored; it returns SPI's result code.  spi_run() also checks that the
+ * code is expected and returns SPI_processed.
+ */
+extern int	spi_exec(const char *sql, int nargs, Oid *argtypes, Datum *args,
+					 const char *nulls, bool read_only);
+extern uint64 spi_run(const char *sql, int nargs, Oid *argtypes, Datum *args,
+					  const char *nulls, bool read_only, int expected);
+
 /* Run a query that reads, seeing this call's writes; returns SPI_processed */
 extern uint64 spi_select(const char *sql, int nargs, Oid *argtypes, Datum *args);
 

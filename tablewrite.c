@@ -31,23 +31,6 @@
 #include "tablewrite.h"
 
 /*
- * SPI_execute_with_args, back in the caller's memory context afterwards
- * (SPI leaves its procedure context current), so that what the caller
- * allocates next goes where it expects, to be freed with it.
- */
-static int
-execute_in_caller_context(const char *sql, int nargs, Oid *argtypes, Datum *args,
-						  const char *nulls, bool read_only, long count)
-{
-	MemoryContext caller = CurrentMemoryContext;
-	int			ret = SPI_execute_with_args(sql, nargs, argtypes, args, nulls,
-											read_only, count);
-
-	MemoryContextSwitchTo(caller);
-	return ret;
-}
-
-/*
  * An empty batch.  Column names are not copied: callers pass literals.
  */
 RowBatch *
@@ -122,7 +105,6 @@ execute_batch(const RowBatch *batch, const char *sql, const bool *used,
 	Datum	   *args = palloc(batch->ncolumns * sizeof(Datum));
 	int			nargs = 0;
 	int			i;
-	int			ret;
 
 	for (i = 0; i < batch->ncolumns; i++)
 	{
@@ -133,10 +115,7 @@ execute_batch(const RowBatch *batch, const char *sql, const bool *used,
 		nargs++;
 	}
 
-	ret = execute_in_caller_context(sql, nargs, argtypes, args, NULL, false, 0);
-	if (ret != expected_result)
-		elog(ERROR, "write to %s failed: %s", batch->table->name,
-			 SPI_result_code_string(ret));
+	spi_run(sql, nargs, argtypes, args, NULL, false, expected_result);
 	if (SPI_processed != (uint64) batch->nrows)
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
@@ -327,16 +306,13 @@ table_delete_ids(const CatalogTable *table, const int64 *ids, int nids)
 	char	   *sql;
 	Oid			argtypes[1] = {INT8ARRAYOID};
 	Datum		args[1];
-	int			ret;
 
 	if (nids == 0)
 		return;
 	sql = psprintf("DELETE FROM %s WHERE id IN (SELECT pg_catalog.unnest($1))",
 				   table->qualified_name);
 	args[0] = int8_array_datum(ids, nids);
-	ret = execute_in_caller_context(sql, 1, argtypes, args, NULL, false, 0);
-	if (ret != SPI_OK_DELETE)
-		elog(ERROR, "delete from %s failed: %s", table->name, SPI_result_code_string(ret));
+	spi_run(sql, 1, argtypes, args, NULL, false, SPI_OK_DELETE);
 }
 
 /*
@@ -365,7 +341,6 @@ table_allocate_ids(const CatalogTable *table, int n, bool predict_only)
 	Oid			argtypes[2] = {TEXTOID, INT4OID};
 	Datum		args[2];
 	char	   *sql;
-	int			ret;
 	int			i;
 
 	if (n == 0)
@@ -385,8 +360,7 @@ table_allocate_ids(const CatalogTable *table, int n, bool predict_only)
 		sql = pstrdup("SELECT pg_catalog.nextval($1::pg_catalog.regclass)"
 					  " FROM pg_catalog.generate_series(1, $2) AS g ORDER BY g");
 
-	ret = execute_in_caller_context(sql, 2, argtypes, args, NULL, predict_only, 0);
-	if (ret != SPI_OK_SELECT || SPI_processed != (uint64) n)
+	if (spi_run(sql, 2, argtypes, args, NULL, predict_only, SPI_OK_SELECT) != (uint64) n)
 		elog(ERROR, "could not allocate ids from %s", sequence);
 
 	for (i = 0; i < n; i++)
@@ -406,16 +380,13 @@ table_fix_sequence(const CatalogTable *table)
 	char	   *sql;
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1];
-	int			ret;
 
 	sql = psprintf("SELECT pg_catalog.setval($1::pg_catalog.regclass, m.id)"
 				   " FROM (SELECT pg_catalog.max(id) AS id FROM %s) AS m, %s AS s"
 				   " WHERE m.id > s.last_value OR (m.id = s.last_value AND NOT s.is_called)",
 				   table->qualified_name, sequence);
 	args[0] = CStringGetTextDatum(sequence);
-	ret = execute_in_caller_context(sql, 1, argtypes, args, NULL, false, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "could not move sequence %s: %s", sequence, SPI_result_code_string(ret));
+	spi_run(sql, 1, argtypes, args, NULL, false, SPI_OK_SELECT);
 }
 
 /*

@@ -61,6 +61,12 @@ if [ $tap_status -ne 0 ]; then
 	done
 fi
 
+# The structure rules (t/layering.sh): no call cycle between the .c files,
+# no = ANY over parameter arrays; on this build's objects
+layering_status=0
+./t/layering.sh >"$log/layering" 2>&1 || layering_status=$?
+cat "$log/layering"
+
 # cppcheck and clang-tidy: one test, any finding fails it
 static_status=0
 ./static-check.sh >"$log/static" 2>&1 || static_status=$?
@@ -72,12 +78,13 @@ deb_status=0
 ./t/deb_install.sh >"$log/deb" 2>&1 || deb_status=$?
 cat "$log/deb"
 
-passed=$(( $(grep -cE '\.\.\. ok' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" | grep -cE '^\s*ok [0-9]+' || true) ))
-failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" | grep -cE '^\s*not ok [0-9]+' || true) ))
+passed=$(( $(grep -cE '\.\.\. ok' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" "$log/layering" | grep -cE '^\s*ok [0-9]+' || true) ))
+failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" "$log/layering" | grep -cE '^\s*not ok [0-9]+' || true) ))
 # A runner that failed without a failing test (a crash, a bad plan) counts once
 if [ $regress_status -ne 0 ] && ! grep -qE '\.\.\. FAILED' "$log/regress"; then failed=$((failed + 1)); fi
 if [ $tap_status -ne 0 ] && ! grep -qE '^\s*not ok [0-9]+' "$log/tap"; then failed=$((failed + 1)); fi
 if [ $deb_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/deb"; then failed=$((failed + 1)); fi
+if [ $layering_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/layering"; then failed=$((failed + 1)); fi
 if [ $static_status -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 

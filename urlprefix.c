@@ -19,6 +19,7 @@
 
 #include "optionvalue.h"
 #include "sentry_fixtures.h"
+#include "spiutil.h"
 #include "urlprefix.h"
 
 /* The option's key in sentry_option */
@@ -32,23 +33,19 @@ option_table_exists(const char *schema)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1] = {CStringGetTextDatum(schema)};
-	int			rc;
 
-	rc = SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_class c"
+	return spi_run("SELECT 1 FROM pg_catalog.pg_class c"
 							   " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 							   " WHERE n.nspname = $1 AND c.relname = 'sentry_option'"
 							   " AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
-							   1, argtypes, args, NULL, true, 1);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
-	return SPI_processed > 0;
+				   1, argtypes, args, NULL, true, SPI_OK_SELECT) > 0;
 }
 
 /*
  * The stored text of the system.url-prefix option, or NULL when there is
  * no such row.  The value column is text in Sentry 9 and text or jsonb
  * later: ::text reads all of them.  SPI_getvalue() pallocs the result in
- * the caller's (SPI procedure) context, which outlives the tuple table.
+ * the caller's context, which outlives the tuple table.
  */
 static char *
 stored_option_value(const char *schema)
@@ -56,14 +53,10 @@ stored_option_value(const char *schema)
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1] = {CStringGetTextDatum(URL_PREFIX_OPTION_KEY)};
 	char	   *query;
-	int			rc;
 
 	query = psprintf("SELECT value::text FROM %s.sentry_option WHERE key = $1",
 					 quote_identifier(schema));
-	rc = SPI_execute_with_args(query, 1, argtypes, args, NULL, true, 1);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
-	if (SPI_processed == 0)
+	if (spi_run(query, 1, argtypes, args, NULL, true, SPI_OK_SELECT) == 0)
 		return NULL;
 
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
