@@ -178,8 +178,9 @@ catalog_require_table(const SentryCatalog *catalog, const char *name)
 	if (table == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table \"%s.%s\" does not exist", catalog->schema, name),
-				 errdetail("sentry_fixtures needs this table of Sentry's schema.")));
+				 errmsg("table \"%s\" does not exist", name),
+				 errdetail("Schema \"%s\" (sentry_fixtures.schema) has no such table, and sentry_fixtures needs it.",
+						   catalog->schema)));
 	return table;
 }
 

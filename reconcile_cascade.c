@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * cascade.c
+ * reconcile_cascade.c
  *		Delete rows together with everything that depends on them, found
  *		from the foreign keys in the catalog.
  *
@@ -741,7 +741,7 @@ tally_rows(const CascadeGraph *graph, HTAB *tallies)
 
 /*
  * Delete the rows of schema.table whose id is in ids, with their
- * dependants; see cascade.h.
+ * dependants; see reconcile_cascade.h.
  */
 void
 cascade_delete(const char *schema, const char *table, const int64 *ids, int nids,

@@ -20,13 +20,13 @@ typedef struct CascadeCount
 
 /*
  * Delete the rows of schema.table whose primary key is in ids[0..nids-1],
- * and their dependants by the rule in cascade.c: a row referring to a
+ * and their dependants by the rule in reconcile_cascade.c: a row referring to a
  * deleted row through a NOT NULL reference is deleted; through a nullable
  * one, it is deleted when its table has no NOT NULL reference, else kept
  * with that reference set to NULL.  References are the foreign keys, plus
  * the integer columns without one named like the foreign keys into
  * schema.table (sentry_message.project_id, sentry_release.project_id);
- * see cascade.c.
+ * see reconcile_cascade.c.
  *
  * The statements run are a constant number per table and foreign key
  * reached, whatever nids and the number of rows: two catalog reads, one

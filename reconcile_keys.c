@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * projectkeys.c
+ * reconcile_keys.c
  *		Project keys: the fixture's public key is the project's key, so
  *		every DSN stays the same across rebuilds.
  *
@@ -12,7 +12,7 @@
  *	  the fixture's public and secret key;
  *	- else a key is created, with a random secret when the DSN has none.
  * Secrets appear in report details as their first four characters only.
- * Every key of a fixture project then has its mapping row (companions.c).
+ * Every key of a fixture project then has its mapping row (reconcile_mapping.c).
  *
  *-------------------------------------------------------------------------
  */

@@ -1,11 +1,11 @@
 /*-------------------------------------------------------------------------
  *
- * projects.c
+ * reconcile_projects.c
  *		Projects by the fixture's name and the DSN's project id.
  *
  * Within the organization, for each fixture project:
  *	1. no project has the id, one has the name: delete it (with what
- *	   depends on it, cascade.c) and create the project with the id;
+ *	   depends on it, reconcile_cascade.c) and create the project with the id;
  *	2. one has the id, none the name: update it in place;
  *	3. neither: create the project with the id;
  *	4. both, the same project: update it;
@@ -18,9 +18,9 @@
  *
  * A deleted project takes along what refers to it through the catalog's
  * foreign keys, and through the columns Sentry keeps without a constraint
- * whose names its foreign keys use (cascade.c); and the control-silo
- * mapping rows of its keys (project_mapping_ref), which nothing in the catalog
- * ties to the keys.
+ * whose names its foreign keys use (reconcile_cascade.c); and the
+ * control-silo mapping rows of its keys, which nothing in the catalog ties
+ * to the keys (reconcile_mapping.c).
  *
  *-------------------------------------------------------------------------
  */

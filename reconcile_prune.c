@@ -12,11 +12,10 @@
  *	- teams of the organization the fixture does not name, but for those
  *	  that hold a project that stays unmanaged (the internal project);
  *	- memberships of users the fixture does not name.
- * Projects, keys and teams go with what depends on them (cascade.c), and
- * projects, keys and memberships with their mapping rows, which the
- * catalog does not tie to them (reconcile_mapping.c); each is one delete row saying how much
- * went with it.  The queries here see
- * the apply's own writes (spi_select).  A project kept by its name only
+ * Each goes with what depends on them (reconcile_cascade.c) and with its
+ * mapping rows, which the catalog does not tie to it
+ * (reconcile_mapping.c); each is one delete row saying how much went with
+ * it.  The queries here see the apply's own writes (spi_select).  A project kept by its name only
  * is the other half of a skipped entry (rule 5): it stays.
  *
  *-------------------------------------------------------------------------

@@ -56,6 +56,26 @@ PG_FUNCTION_INFO_V1(sentry_fixtures_export);
 PG_FUNCTION_INFO_V1(sentry_fixtures_info);
 
 /*
+ * Set up a materialized set-returning call whose rows have ncolumns
+ * columns.  The descriptor is the caller's (the SQL declaration's OUT
+ * parameters); a declaration with other columns, such as a hand-made
+ * CREATE FUNCTION over this library, would have rows written past it.
+ */
+static void
+materialize_result(FunctionCallInfo fcinfo, int ncolumns)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (rsinfo->setDesc->natts != ncolumns)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("incorrect number of output arguments"),
+				 errdetail("The function returns rows of %d columns, but is declared with %d.",
+						   ncolumns, rsinfo->setDesc->natts)));
+}
+
+/*
  * Module load: define the settings and reserve their prefix.
  */
 void
@@ -141,7 +161,7 @@ sentry_fixtures_validate(PG_FUNCTION_ARGS)
 	Fixture    *fixture;
 	ListCell   *lc;
 
-	InitMaterializedSRF(fcinfo, 0);
+	materialize_result(fcinfo, 4);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -177,7 +197,7 @@ sentry_dsn_parse(PG_FUNCTION_ARGS)
 	Datum		values[7];
 	bool		nulls[7] = {false, false, false, false, false, false, false};
 
-	InitMaterializedSRF(fcinfo, 0);
+	materialize_result(fcinfo, 7);
 
 	problem = dsn_parse(source, &dsn);
 	if (problem != NULL)
@@ -243,7 +263,7 @@ apply_fixture(FunctionCallInfo fcinfo, text *fixture_text, bool dry_run, bool pr
 	char	   *source = fixture_argument(fixture_text, &len);
 	Fixture    *fixture;
 
-	InitMaterializedSRF(fcinfo, 0);
+	materialize_result(fcinfo, 5);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -334,7 +354,7 @@ sentry_schema_bootstrap(PG_FUNCTION_ARGS)
 	options.no_owner = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
 	options.no_privileges = !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
 
-	InitMaterializedSRF(fcinfo, 0);
+	materialize_result(fcinfo, 4);
 
 	if (PG_ARGISNULL(0))
 		dump = read_configured_dump(&len);
@@ -427,7 +447,7 @@ sentry_fixtures_info(PG_FUNCTION_ARGS)
 	UrlPrefixSource source;
 	char	   *prefix;
 
-	InitMaterializedSRF(fcinfo, 0);
+	materialize_result(fcinfo, 2);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");

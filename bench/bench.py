@@ -17,7 +17,9 @@
 # autocommit, as Django did) at --per-object-size projects, the backend's
 # peak memory during fresh at the largest size, and one PBKDF2 hash of
 # 1,000,000 iterations by the extension and by Python's hashlib (CPU time).
-# It prints the medians, the ratios and whether each target holds.
+# It prints the medians, the ratios and whether each target holds.  With
+# --deletes N it measures only the backend's peak memory and the time of
+# deleting N projects with what depends on them, by rule 1 and by prune.
 import argparse
 import hashlib
 import os
@@ -412,21 +414,56 @@ class PeakSampler(threading.Thread):
         return self.peak
 
 
-def measure_memory(server, teams, projects):
+def measure_memory(server, fixture, setup=None):
     """VmHWM and peak private memory (kB) of an idle backend and of one
-    running fresh."""
+    applying fixture, after setup (when given) was applied and committed
+    on another connection; and the apply's seconds."""
     idle = server.fresh_database("bench_idle")
     idle_pid = backend_pid(idle)
     conn = server.fresh_database("bench_memory")
+    if setup is not None:
+        timed_apply(conn, setup)
+        conn.close()
+        conn = server.connect("bench_memory")
     pid = backend_pid(conn)
     sampler = PeakSampler(pid)
     sampler.start()
-    timed_apply(conn, fixture_yaml(teams, projects))
+    seconds, _ = timed_apply(conn, fixture)
     result = {"idle_hwm": vm_kb(idle_pid, "VmHWM"), "idle_anon": vm_kb(idle_pid, "RssAnon"),
-              "hwm": vm_kb(pid, "VmHWM"), "anon": sampler.stop()}
+              "hwm": vm_kb(pid, "VmHWM"), "anon": sampler.stop(), "seconds": seconds}
     server.drop(conn)
     server.drop(idle)
     return result
+
+
+def replace_all(teams, projects):
+    """Every project hit by rule 1: same name, new id."""
+    replaced = []
+    for i, p in enumerate(projects):
+        q = Project(i, teams)
+        q.id = p.id + RULE1_ID_OFFSET
+        replaced.append(q)
+    return replaced
+
+
+def prune_all_yaml(teams):
+    """The same organization, admin and teams with no project, pruning."""
+    lines = fixture_yaml(teams, []).splitlines()
+    return "\n".join(lines[:1] + ["prune: true"] + lines[1:]) + "\n"
+
+
+def run_deletes(server, nprojects):
+    """Memory and time of deleting nprojects projects with what depends on
+    them: by rule 1 (each replaced by a new id) and by prune."""
+    teams, projects = make_projects(nprojects)
+    setup = fixture_yaml(teams, projects)
+    rule1 = measure_memory(server, fixture_yaml(teams, replace_all(teams, projects)), setup)
+    prune = measure_memory(server, prune_all_yaml(teams), setup)
+    print("deleting %d projects (rule 1: each replaced; prune: all pruned)" % nprojects)
+    print("%-8s %9s %16s %20s" % ("case", "seconds", "VmHWM-idle (MB)", "peak RssAnon-idle (MB)"))
+    for name, m in (("rule1", rule1), ("prune", prune)):
+        print("%-8s %9.3f %16.1f %20.1f" % (name, m["seconds"], (m["hwm"] - m["idle_hwm"]) / 1024,
+                                          (m["anon"] - m["idle_anon"]) / 1024))
 
 
 def cpu_seconds(pid):
@@ -580,7 +617,14 @@ def main():
     parser.add_argument("--smoke", action="store_true",
                         help="100 projects, one run: checks that the benchmark works")
     parser.add_argument("--verbose", action="store_true", help="progress on stderr")
+    parser.add_argument("--deletes", type=int, metavar="N",
+                        help="only the memory and time of deleting N projects, by rule 1 and by prune")
     args = parser.parse_args()
+    if args.deletes:
+        server = Server(args.host, args.port, args.schema)
+        run_deletes(server, args.deletes)
+        server.close()
+        return
     if args.smoke:
         args.sizes, args.runs, args.per_object_size, args.pbkdf2_runs = "100", 1, 100, 1
     sizes = sorted(int(s) for s in args.sizes.split(","))
@@ -597,7 +641,7 @@ def main():
         sys.exit("bench: per-object wrote other rows than fresh: %s vs %s"
                  % (po_counts, results[args.per_object_size]["fresh_counts"]))
     log(args, "memory at %d projects" % sizes[-1])
-    memory = measure_memory(server, *make_projects(sizes[-1]))
+    memory = measure_memory(server, fixture_yaml(*make_projects(sizes[-1])))
     log(args, "pbkdf2")
     pbkdf2 = measure_pbkdf2(server, args.pbkdf2_runs)
     server.close()

@@ -32,7 +32,8 @@ report() {
 	fi
 }
 
-objects=$(ls ./*.o 2>/dev/null | grep -v '_srv\.o$' || true)
+# the objects of this tree's sources (a stale object of a removed file is not read)
+objects=$(for c in ./*.c; do [ -f "${c%.c}.o" ] && echo "${c%.c}.o"; done)
 if [ -z "$objects" ]; then
 	report 1 "objects to read (run make first)" "no *.o in $top"
 else
