@@ -41,7 +41,7 @@ typedef struct FixtureEvent
 	size_t		length;
 	bool		plain;			/* plain scalar, where "~" and "null" mean null */
 	bool		anchored;
-	char	   *tag;			/* explicit tag, else NULL */
+	bool		tagged;			/* has an explicit tag */
 	int			line;			/* 1-based */
 	int			col;			/* 1-based */
 } FixtureEvent;
@@ -105,6 +105,19 @@ clip_text(const char *s, int maxchars)
 			return psprintf("%.*s...", (int) (p - s), s);
 	}
 	return pstrdup(s);
+}
+
+/*
+ * Can text be quoted in a message and a path?  Only when it is made of
+ * ASCII letters, digits, '_' and '-', as the keys of the format are: a
+ * key written where no key belongs may be anything, "password:s3cret" in
+ * a flow map for one, and is then named by its place alone.
+ */
+static bool
+is_quotable_word(const char *s)
+{
+	return s[0] != '\0' &&
+		strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == strlen(s);
 }
 
 /* The path of a map's key: "key" at the root, else "path.key" */
@@ -263,7 +276,7 @@ copy_node_properties(const yaml_event_t *event, FixtureEvent *ev)
 			break;
 	}
 	ev->anchored = (anchor != NULL);
-	ev->tag = tag ? clip_text((const char *) tag, 64) : NULL;
+	ev->tagged = (tag != NULL);
 }
 
 /*
@@ -315,7 +328,9 @@ next_event(FixtureParser *parser, const char *path, FixtureEvent *ev)
 
 /*
  * Report what no node of a fixture may have: anchors, aliases, tags.
- * Returns false for an alias, which has nothing to read.
+ * Returns false for an alias, which has nothing to read.  Their text is
+ * never quoted: "password: !Summer2024" makes a tag of a password, and a
+ * DSN or a password hash can start with '!', '&' or '*' as well.
  */
 static bool
 check_node(FixtureParser *parser, const FixtureEvent *ev, const char *path)
@@ -327,8 +342,8 @@ check_node(FixtureParser *parser, const FixtureEvent *ev, const char *path)
 	}
 	if (ev->anchored)
 		event_problem(parser, path, ev, "anchors are not allowed");
-	if (ev->tag != NULL)
-		event_problem(parser, path, ev, "tags are not allowed; found \"%s\"", ev->tag);
+	if (ev->tagged)
+		event_problem(parser, path, ev, "tags are not allowed");
 	return true;
 }
 
@@ -454,9 +469,11 @@ read_bool(FixtureParser *parser, FixtureEvent *ev, const char *path, bool *out)
 	else if (ev->plain && (strcmp(ev->value, "false") == 0 || strcmp(ev->value, "False") == 0 ||
 						   strcmp(ev->value, "FALSE") == 0))
 		*out = false;
-	else
+	else if (is_quotable_word(ev->value))
 		event_problem(parser, path, ev, "expected true or false, found \"%s\"",
 					  clip_text(ev->value, 64));
+	else
+		event_problem(parser, path, ev, "expected true or false");
 }
 
 /* The keys of spec, comma-separated, for "allowed keys: ..." */
@@ -531,8 +548,9 @@ read_map(FixtureParser *parser, const FixtureMapSpec *spec, int item,
 
 	while (next_key(parser, path, &key))
 	{
-		char	   *path_of_key = key_path(path, key.value);
 		int			index = find_key(spec, key.value);
+		bool		quotable = index >= 0 || is_quotable_word(key.value);
+		char	   *path_of_key = quotable ? key_path(path, key.value) : pstrdup(path);
 
 		if (!next_event(parser, path_of_key, &value))
 			return;
@@ -543,10 +561,13 @@ read_map(FixtureParser *parser, const FixtureMapSpec *spec, int item,
 			spec->read_value(parser, item, index, &value, path_of_key);
 			continue;
 		}
-		if (index < 0)
+		if (index < 0 && quotable)
 			event_problem(parser, path_of_key, &key,
 						  "unknown key \"%s\"; allowed keys: %s",
 						  clip_text(key.value, 64), allowed_keys(spec));
+		else if (index < 0)
+			event_problem(parser, path_of_key, &key,
+						  "unknown key; allowed keys: %s", allowed_keys(spec));
 		else
 			event_problem(parser, path_of_key, &key,
 						  "duplicate key \"%s\"; first at line %d, column %d",
