@@ -185,13 +185,13 @@ parse_project_id(const char *start, const char *end, int64 *id)
 	for (p = start; p < end; p++)
 	{
 		if (!(*p >= '0' && *p <= '9'))
-			return pstrdup("project id must be a positive integer, with nothing after it but an optional \"/\"");
+			return pstrdup("project id must be a positive integer");
 		if (*id > (PG_INT64_MAX - (*p - '0')) / 10)
 			return pstrdup("project id is out of range for type bigint");
 		*id = *id * 10 + (*p - '0');
 	}
 	if (*id == 0)
-		return pstrdup("project id must be a positive integer, with nothing after it but an optional \"/\"");
+		return pstrdup("project id must be a positive integer");
 	return NULL;
 }
 
@@ -220,12 +220,15 @@ dsn_parse(const char *text, Dsn *out)
 								   &out->host, &out->port)) != NULL)
 		return problem;
 
-	/* the project id is the last segment; one trailing slash may follow */
+	/*
+	 * The project id is the last segment, and ends the DSN: the Sentry SDKs
+	 * read the id after the last '/', and refuse a DSN that ends with one.
+	 */
 	end = parts.rest + strlen(parts.rest);
-	if (end > parts.rest && end[-1] == '/')
-		end--;
-	if (end <= parts.rest)
+	if (end - parts.rest <= 1)
 		return pstrdup("project id is missing");
+	if (end[-1] == '/')
+		return pstrdup("DSN must end with the project id, without a \"/\" after it");
 	for (last_slash = end - 1; *last_slash != '/'; last_slash--)
 		;
 	if ((problem = parse_project_id(last_slash + 1, end, &out->project_id)) != NULL)

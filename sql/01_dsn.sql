@@ -7,15 +7,15 @@
 
 -- both keys, default https port
 SELECT * FROM sentry_dsn_parse('https://' || :'pk' || ':' || :'sk' || '@sentry.example.com/23');
--- no secret key (modern SDK DSNs), http default port, trailing slash
-SELECT * FROM sentry_dsn_parse('http://' || :'pk' || '@sentry.example.com/23/');
+-- no secret key (modern SDK DSNs), http default port
+SELECT * FROM sentry_dsn_parse('http://' || :'pk' || '@sentry.example.com/23');
 -- explicit ports, including the scheme's default written out
 SELECT port FROM sentry_dsn_parse('https://' || :'pk' || '@sentry.example.com:9000/1');
 SELECT port FROM sentry_dsn_parse('https://' || :'pk' || '@sentry.example.com:443/1');
 SELECT port FROM sentry_dsn_parse('http://' || :'pk' || '@127.0.0.1:65535/1');
 -- path prefixes
 SELECT path, project_id FROM sentry_dsn_parse('https://' || :'pk' || '@example.com/sentry/7');
-SELECT path, project_id FROM sentry_dsn_parse('https://' || :'pk' || '@example.com/a/b-c/7/');
+SELECT path, project_id FROM sentry_dsn_parse('https://' || :'pk' || '@example.com/a/b-c/7');
 -- the largest project id
 SELECT project_id FROM sentry_dsn_parse('https://' || :'pk' || '@example.com/9223372036854775807');
 -- host case is kept as written
@@ -56,7 +56,9 @@ SELECT * FROM sentry_dsn_parse('https://' || :'pk' || '@sentry.example.com/+1');
 SELECT * FROM sentry_dsn_parse('https://' || :'pk' || '@sentry.example.com/abc');
 SELECT * FROM sentry_dsn_parse('https://' || :'pk' || '@sentry.example.com/1.5');
 SELECT * FROM sentry_dsn_parse('https://' || :'pk' || '@sentry.example.com/9223372036854775808');
--- trailing garbage
+-- trailing garbage; a trailing slash too, which the Sentry SDKs refuse
+SELECT * FROM sentry_dsn_parse('https://' || :'pk' || '@sentry.example.com/23/');
+SELECT * FROM sentry_dsn_parse('https://' || :'pk' || '@sentry.example.com/a/b-c/7/');
 SELECT * FROM sentry_dsn_parse('https://' || :'pk' || '@sentry.example.com/23/x');
 SELECT * FROM sentry_dsn_parse('https://' || :'pk' || '@sentry.example.com/23//');
 SELECT * FROM sentry_dsn_parse('https://' || :'pk' || '@sentry.example.com/23?x=1');
