@@ -14,6 +14,7 @@
 
 #include <limits.h>
 
+#include "access/xact.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -253,16 +254,40 @@ report_fixture_problems(const Fixture *fixture)
 }
 
 /*
+ * Refuse a transaction whose snapshot was taken before the call: an apply
+ * waits for the applies ahead of it on the advisory lock, and a REPEATABLE
+ * READ or SERIALIZABLE snapshot from before the wait would not see what
+ * they committed, so its writes would fail on unique or serialization
+ * errors, or plan against rows that are gone.  The lock cannot come before
+ * the snapshot: the statement calling the function has taken it already.
+ */
+static void
+refuse_snapshot_isolation(const char *function)
+{
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+				 errmsg("%s() cannot run in a %s transaction", function,
+						IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
+				 errdetail("The transaction's snapshot was taken before the apply lock, "
+						   "so it would not see what the applies ahead of it commit."),
+				 errhint("Run it in a READ COMMITTED transaction (the default).")));
+}
+
+/*
  * The common body of apply and plan.
  */
 static Datum
-apply_fixture(FunctionCallInfo fcinfo, text *fixture_text, bool dry_run, bool prune)
+apply_fixture(FunctionCallInfo fcinfo, const char *function, text *fixture_text,
+			  bool dry_run, bool prune)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	size_t		len;
-	char	   *source = fixture_argument(fixture_text, &len);
+	char	   *source;
 	Fixture    *fixture;
 
+	refuse_snapshot_isolation(function);
+	source = fixture_argument(fixture_text, &len);
 	materialize_result(fcinfo, 5);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -286,7 +311,8 @@ apply_fixture(FunctionCallInfo fcinfo, text *fixture_text, bool dry_run, bool pr
 Datum
 sentry_fixtures_apply(PG_FUNCTION_ARGS)
 {
-	return apply_fixture(fcinfo, PG_GETARG_TEXT_PP(0), PG_GETARG_BOOL(1), PG_GETARG_BOOL(2));
+	return apply_fixture(fcinfo, "sentry_fixtures_apply", PG_GETARG_TEXT_PP(0),
+						 PG_GETARG_BOOL(1), PG_GETARG_BOOL(2));
 }
 
 /*
@@ -295,7 +321,7 @@ sentry_fixtures_apply(PG_FUNCTION_ARGS)
 Datum
 sentry_fixtures_plan(PG_FUNCTION_ARGS)
 {
-	return apply_fixture(fcinfo, PG_GETARG_TEXT_PP(0), true, false);
+	return apply_fixture(fcinfo, "sentry_fixtures_plan", PG_GETARG_TEXT_PP(0), true, false);
 }
 
 /*
