@@ -12,7 +12,9 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_collation.h"
 #include "common/base64.h"
+#include "utils/formatting.h"
 
 #include "dsn.h"
 #include "slug.h"
@@ -137,16 +139,16 @@ add_name(Fixture *fixture, const FixtureValue *name, const char *what,
 	(*nslugs)++;
 }
 
-/* An ASCII-lowercased copy, for comparing emails as Sentry does */
+/*
+ * What two emails must share to find the same Sentry user: the email in
+ * upper case, as the database's upper() makes it in its default collation
+ * (Unicode case too, "Ädmin" and "ädmin" alike), which is how the apply
+ * looks users up.
+ */
 static char *
-lowercase_copy(const char *text)
+email_key(const char *email)
 {
-	char	   *copy = pstrdup(text);
-	char	   *p;
-
-	for (p = copy; *p; p++)
-		*p = pg_ascii_tolower((unsigned char) *p);
-	return copy;
+	return str_toupper(email, strlen(email), DEFAULT_COLLATION_OID);
 }
 
 /*
@@ -409,8 +411,8 @@ check_user(Fixture *fixture, const FixtureUser *user)
 }
 
 /*
- * users: each entry's values and teams, emails unique (as Sentry compares
- * them, ignoring case), and the admin not listed again.
+ * users: each entry's values and teams, emails unique (as the database
+ * compares them, see email_key()), and the admin not listed again.
  */
 static void
 check_users(Fixture *fixture)
@@ -418,6 +420,7 @@ check_users(Fixture *fixture)
 	FixtureTeam **sorted = palloc(Max(fixture->nteams, 1) * sizeof(FixtureTeam *));
 	DuplicateItem *emails = palloc(Max(fixture->nusers, 1) * sizeof(DuplicateItem));
 	const FixtureValue *admin = &fixture->admin.email;
+	char	   *admin_key = admin->value ? email_key(admin->value) : NULL;
 	int			nsorted = 0;
 	int			nemails = 0;
 	int			i;
@@ -436,11 +439,11 @@ check_users(Fixture *fixture)
 		resolve_user_teams(fixture, user, sorted, nsorted);
 		if (email->value == NULL)
 			continue;
-		if (admin->value != NULL && pg_strcasecmp(admin->value, email->value) == 0)
+		if (admin_key != NULL && strcmp(admin_key, email_key(email->value)) == 0)
 			fixture_add_problem(fixture, email->path, email->line, email->col,
 								"\"%s\" is the admin (line %d, column %d); the admin is not listed again under users",
 								email->value, admin->line, admin->col);
-		emails[nemails] = duplicate_item(lowercase_copy(email->value), email->value, email, nemails);
+		emails[nemails] = duplicate_item(email_key(email->value), email->value, email, nemails);
 		nemails++;
 	}
 	report_duplicates(fixture, emails, nemails, "email", false);
