@@ -6,7 +6,12 @@
 # never a crash; the server stays up, and a checksum of every table and
 # sequence of the Sentry database the applies run against is the same
 # after each case as before the first.  Each corpus file starts with a
-# line "# expect: <text>": a problem message must contain that text.
+# line "# expect: <text>": a problem message must contain that text; and
+# a line "# at: <path> <line>:<col>": that problem must point there.  The
+# corpus and the inputs made here are at least 200 cases.  In the corpus
+# files that hold the word "Summer2024pass", it stands for a secret (a
+# password, a DSN's key): neither the problems nor the apply's error may
+# show it.
 # (How long each case takes, and how much memory, is measured by
 # bench/corpus.sh.)
 use strict;
@@ -85,10 +90,25 @@ sub check_fixture
 	{
 		like($out, $expect, "$name: problem reported") or diag($out);
 	}
+	elsif (defined $opts{at})
+	{
+		# "<path> <line>:<col>", or "<line>:<col>" at the root, whose path is ""
+		my ($at_path, $at_place) = $opts{at} =~ /^(?:(.*) )?(\d+:\d+)$/
+		  or die "$name: malformed \"# at:\" line";
+		my $at = ($at_path // '') . " $at_place";
+		like($out, qr/^\Q$at\E .*\Q$expect\E/m,
+			"$name: problem \"$expect\" reported at $opts{at}")
+		  or diag("got:\n$out");
+	}
 	else
 	{
 		ok(index($out, $expect) >= 0, "$name: problem \"$expect\" reported")
 		  or diag("got:\n$out");
+	}
+
+	if (defined $opts{secret})
+	{
+		unlike($out . $err, qr/\Q$opts{secret}\E/, "$name: no problem shows the secret");
 	}
 
 	# the same text as a DSN: always an error, a clean one
@@ -98,7 +118,9 @@ sub check_fixture
 		"$name: DSN parse refuses it cleanly")
 	  or diag($err);
 
-	check_apply_refused($name, "pg_read_file('$path')", $db);
+	$err = check_apply_refused($name, "pg_read_file('$path')", $db);
+	unlike($err, qr/\Q$opts{secret}\E/, "$name: the apply's error does not show the secret")
+	  if defined $opts{secret};
 }
 
 # The fixture text that the SQL expression $text gives, applied to the
@@ -114,16 +136,18 @@ sub check_apply_refused
 	is(table_checksum($node, $db) . sequence_values($node, $db), $sentry_state{$db},
 		"$name: every Sentry table and sequence is as it was");
 	is($node->safe_psql('postgres', 'SELECT 1'), '1', "$name: server alive");
+	return $err;
 }
 
 # The corpus and the hostile inputs made with it
 my @cases = hostile_fixtures($tempdir);
 cmp_ok(scalar(grep { $_->{corpus} } @cases), '>=', 100, 'the corpus has at least 100 fixtures');
+cmp_ok(scalar(@cases), '>=', 200, 'the corpus and the inputs made here are at least 200 cases');
 foreach my $case (@cases)
 {
 	check_fixture($case->{name}, $case->{path}, $case->{expect},
 		db => $case->{db} eq 'sqlascii' ? 'sqlascii' : 'postgres',
-		error_ok => $case->{error_ok});
+		error_ok => $case->{error_ok}, at => $case->{at}, secret => $case->{secret});
 }
 is( $node->safe_psql('sqlascii',
 		"SELECT line || ':' || col || ' ' || message FROM sentry_fixtures_validate(E'teams:\\n  - name: ab\\xff\\n')"),
@@ -155,5 +179,6 @@ foreach my $dsn ('', 'https://', 'https://@/', 'https://:@:/', '://x', "https://
 }
 
 is($node->safe_psql('postgres', 'SELECT 1'), '1', 'server alive at the end');
+unlike(slurp_file($node->logfile), qr/Summer2024pass/, 'the server log shows no secret of the corpus');
 $node->stop;
 done_testing();

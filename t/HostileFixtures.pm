@@ -2,7 +2,8 @@
 # must give.
 #
 # They are the corpus, t/corpus/*.yml (each file's first line is
-# "# expect: <text>", text that a problem message must contain), and
+# "# expect: <text>", text that a problem message must contain; the next,
+# "# at: <path> <line>:<col>", is where that problem must point), and
 # inputs too large or too odd to keep in files, made here: deep nesting,
 # billion laughs, invalid UTF-8, NUL bytes, huge scalars, many problems.
 # t/010_corpus.pl checks what each gives; bench/corpus.sh measures the
@@ -22,6 +23,9 @@ our @EXPORT_OK = qw(hostile_fixtures);
 #   db        'utf8', or 'sqlascii' for text a UTF-8 database refuses
 #   expect    text a problem message must contain, or a regexp one must
 #             match; undef when the database refuses the text itself
+#   at        "<path> <line>:<col>": where that problem must point
+#   secret    text that stands for a secret and must show in no message:
+#             "Summer2024pass", in the corpus files that hold it
 #   error_ok  for those, a regexp that the ERROR matches
 #   corpus    true for the files of t/corpus
 sub hostile_fixtures
@@ -41,10 +45,11 @@ sub hostile_fixtures
 	foreach my $file (sort glob(dirname(__FILE__) . '/corpus/*.yml'))
 	{
 		my $content = do { local (@ARGV, $/) = $file; <> };
-		my ($expect) = $content =~ /\A# expect: (.*)$/m
-		  or die "$file does not start with \"# expect: \"";
+		my ($expect, $at) = $content =~ /\A# expect: (.*)\n# at: (.*)$/m
+		  or die "$file does not start with \"# expect: \" and \"# at: \" lines";
 		$add->(basename($file), basename($file, '.yml'), $content,
-			expect => $expect, corpus => 1);
+			expect => $expect, at => $at, corpus => 1,
+			secret => ($content =~ /Summer2024pass/ ? 'Summer2024pass' : undef));
 	}
 
 	# Deep nesting, flow and block: stopped at the depth limit
