@@ -7,7 +7,9 @@
 # refuses root), runs the pg_regress suite on a throwaway cluster made by
 # pg_virtualenv and the TAP suite (which makes its own clusters), then the
 # static checks (static-check.sh: cppcheck and clang-tidy), then, as root,
-# builds the Debian package, installs it and uses it (t/deb_install.sh).  The last
+# builds the Debian package, installs it and uses it (t/deb_install.sh), then
+# builds the container image with podman and runs the init container and the
+# docs' compose example in it (t/container_init.sh).  The last
 # line is "N passed, N failed"; the exit status is non-zero on any failure.
 #
 # The real Sentry dumps are read from ../shared/sentry-schemas (override
@@ -78,13 +80,20 @@ deb_status=0
 ./t/deb_install.sh >"$log/deb" 2>&1 || deb_status=$?
 cat "$log/deb"
 
-passed=$(( $(grep -cE '\.\.\. ok' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" "$log/layering" | grep -cE '^\s*ok [0-9]+' || true) ))
-failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" "$log/layering" | grep -cE '^\s*not ok [0-9]+' || true) ))
+# The image and the init container in podman, as root (it installs podman
+# and keeps its containers and images in a directory of its own)
+container_status=0
+SENTRY_SCHEMAS=$schemas ./t/container_init.sh >"$log/container" 2>&1 || container_status=$?
+cat "$log/container"
+
+passed=$(( $(grep -cE '\.\.\. ok' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" "$log/layering" "$log/container" | grep -cE '^\s*ok [0-9]+' || true) ))
+failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" "$log/layering" "$log/container" | grep -cE '^\s*not ok [0-9]+' || true) ))
 # A runner that failed without a failing test (a crash, a bad plan) counts once
 if [ $regress_status -ne 0 ] && ! grep -qE '\.\.\. FAILED' "$log/regress"; then failed=$((failed + 1)); fi
 if [ $tap_status -ne 0 ] && ! grep -qE '^\s*not ok [0-9]+' "$log/tap"; then failed=$((failed + 1)); fi
 if [ $deb_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/deb"; then failed=$((failed + 1)); fi
 if [ $layering_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/layering"; then failed=$((failed + 1)); fi
+if [ $container_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/container"; then failed=$((failed + 1)); fi
 if [ $static_status -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 
