@@ -24,6 +24,7 @@ OBJS = \
 	reconcile_users.o \
 	reconcile_mapping.o \
 	reconcile_cascade.o \
+	ondelete_data.o \
 	password.o \
 	export.o \
 	reconcile_prune.o

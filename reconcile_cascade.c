@@ -1,421 +1,405 @@
 /*-------------------------------------------------------------------------
  *
  * reconcile_cascade.c
- *		Delete rows together with everything that depends on them, found
- *		from the foreign keys in the catalog.
+ *		Delete rows as Sentry's own deletion does: what refers to them is
+ *		deleted, set to NULL, refused or left, as Sentry's models say.
  *
- * Sentry's foreign keys have no ON DELETE action (Django emulates cascades
- * in Python), so deleting a project means finding its dependants first.
- * They are found from the catalog, by this rule, applied until nothing
- * more joins:
+ * Sentry's foreign keys have no ON DELETE action: Django's deletion
+ * collector and Sentry's deletion tasks apply each model field's
+ * on_delete in Python.  What they do is data here (ondelete.h, generated
+ * from Sentry's migrations and deletion tasks, one table per generation):
+ * for each reference into a row being deleted,
  *
- * - a row that refers to a row being deleted through a NOT NULL reference
- *	 is deleted too: it cannot exist without it;
- * - a row that refers to it through a nullable reference, and whose table
- *	 has no NOT NULL reference at all, is deleted too (a group, an event);
- * - a row that refers to it through a nullable reference but belongs to
- *	 something else through a NOT NULL reference (a release owned by the
- *	 organization, with a legacy project_id) is kept, and the reference is
- *	 set to NULL.
+ * - CASCADE: the referring row is deleted too, and so on down;
+ * - SET_NULL: the reference is set to NULL;
+ * - PROTECT: the delete is refused, naming the table, column and rows;
+ * - DO_NOTHING: the row is left; when the reference is a real foreign key
+ *	 the commit would fail, so that is refused the same way.
  *
- * References are the foreign keys in pg_constraint, and the ones Sentry
- * keeps without a constraint (Django's db_constraint=False: an event's
- * project_id, a release's project_id).  Those are recognised by their
- * name: an integer column outside any foreign key, named like the
- * single-column foreign keys of its schema that all refer to one table's
- * column.  Such an implied reference is followed only into the root
- * table (project_id into sentry_project), where its meaning is certain;
- * elsewhere a NOT NULL one only makes its row owned, which can keep rows
- * but never delete one.
+ * References are the generation's relations whose table and column exist
+ * (plain columns too: an event's project_id), and the foreign keys in the
+ * catalog.  Only Sentry's tables are followed and written: tables of the
+ * schema that the generation's table knows, or whose name starts with one
+ * of Sentry's apps' prefixes (sentry_app_prefixes[]).  A foreign key into
+ * a doomed row from any other table stops the apply with an error naming
+ * it (the commit would fail anyway); a look-alike column without a
+ * constraint is not a reference at all.  A foreign key of a Sentry table
+ * that the generation's table does not list (a newer or older Sentry) is
+ * handled by the fallback, NOT NULL deleted, nullable set to NULL, and
+ * named in a NOTICE and in the caller's report detail.
  *
- * A reference is a "deleting edge" when the first two cases apply to it,
- * a "nulling edge" otherwise.  Tables reachable from the root table by
- * deleting edges are "targets"; each needs a single-column integer
- * primary key, which identifies its rows.
+ * Nothing is kept in memory per row.  The rows of a table that go are a
+ * query, "doomed(T)": the roots (unnest($1)) for the root table, else the
+ * rows of T that refer through a CASCADE reference to doomed rows of the
+ * table above, joined down from the roots (a self-reference adds a
+ * recursive step).  Each action is one statement over such a join, whose
+ * result is one row per root (the counts); the executor's joins and the
+ * RETURNING tuplestore spill to disk beyond work_mem, so a project with
+ * millions of rows needs no more backend memory than one with ten.
  *
- * The work is set-based: each target table's rows to delete are kept in
- * memory as arrays of (root id, row id), and each edge is one statement
- * over the arrays of all roots together (a JOIN against unnest()), run
- * once per batch of new parent rows.  Tables are visited parents first,
- * so without cycles in the graph every edge runs once; a cycle (or a
- * self-reference) is followed round again until it yields no new row.
- * Then nulling edges are applied and the rows deleted, children first,
- * with one statement per table.
- *
- * Sentry keeps writing while an apply runs.  The roots are locked first
- * and every row is locked as it is collected (FOR UPDATE), so a row that
- * a concurrent session adds under one of them waits for the apply and
- * then fails its own foreign key check, instead of slipping in between
- * the collection and the delete and failing the apply at commit.
+ * Order: tables are visited children first, so that when a table's rows
+ * go, the tables above it (which its doomed() query joins) are still
+ * whole.  Before anything is written, the roots and then every table that
+ * something refers to are locked, parents first (FOR UPDATE): a
+ * concurrent insert of a row referring to one of them waits on its
+ * foreign-key check and fails once the rows are gone, instead of slipping
+ * in between and failing the apply at commit.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
-#include "utils/array.h"
+#include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
+#include "ondelete.h"
 #include "reconcile_cascade.h"
 #include "spiutil.h"
 
-/* A table the references lead to from the root table */
-typedef struct CascadeTable
-{
-	Oid			relid;
-	char	   *name;			/* schema-qualified and quoted */
-	char	   *key_column;		/* its single-column integer primary key,
-								 * unquoted; NULL when it has none */
-	bool		target;			/* can rows of it be deleted? */
-	bool		placed;			/* already in the visiting order? */
-	/* rows to delete: row keys[i] goes with root roots[i] */
-	int			nrows;
-	int			capacity;
-	int64	   *roots;
-	int64	   *keys;
-	HTAB	   *keys_seen;
-} CascadeTable;
+/*
+ * Sentry's tables besides those its on_delete table names: Django names a
+ * model's table <app label>_<model>, and these are the app labels of
+ * Sentry 9 and of current Sentry (with their plugins').
+ */
+static const char *const sentry_app_prefixes[] = {
+	"sentry_", "workflow_engine_", "notifications_", "hybridcloud_",
+	"monitors_", "uptime_", "explore_", "feedback_", "replays_", "flags_",
+	"insights_", "preprod_", "tempest_", "social_auth_", "nodestore_",
+	"tagstore_", "jira_ac_", "hipchat_ac_", "auth_", "django_", "south_",
+};
 
-/* One single- or multi-column reference from child to parent */
+/* A table the references lead to */
+typedef struct CascadeNode
+{
+	char	   *qualified;		/* quoted schema.table: the node's key */
+	char	   *name;			/* unquoted table name */
+	bool		target;			/* do rows of it go? */
+	bool		placed;			/* already in the visiting order? */
+	bool		referenced;		/* does some reference lead into it? */
+} CascadeNode;
+
+/* A reference from child to parent */
 typedef struct CascadeEdge
 {
-	char	   *conname;		/* the foreign key; NULL for an implied
-								 * reference, which check_graph() always
-								 * accepts: it has one column, into the
-								 * root's primary key */
-	CascadeTable *child;
-	CascadeTable *parent;
-	int			ncolumns;
-	char	   *column;			/* referencing column (the first), unquoted */
-	char	   *ref_column;		/* referenced column (the first), unquoted */
-	bool		deletes;		/* deleting edge, else nulling edge */
-	int			consumed;		/* parent rows already followed */
+	CascadeNode *child;
+	CascadeNode *parent;
+	char	   *column;			/* the child's referring column, unquoted */
+	char	   *ref_column;		/* the parent's column it refers to */
+	OnDelete	on_delete;
+	bool		foreign;		/* from a table that is not Sentry's */
+	bool		fallback;		/* a foreign key the relations do not list */
+	const char *conname;		/* the foreign key, NULL for none */
+	int			ncolumns;		/* of the foreign key */
 } CascadeEdge;
+
+/* A single foreign key into a table of the schema, from the catalog */
+typedef struct ForeignKey
+{
+	char	   *qualified;		/* the referring table, quoted */
+	char	   *table;
+	char	   *column;
+	char	   *target;
+	char	   *ref_column;
+	char	   *conname;
+	int			ncolumns;
+	bool		not_null;
+	bool		in_schema;		/* the referring table is in the schema */
+} ForeignKey;
 
 /* What went with one root so far */
 typedef struct RootTally
 {
 	int64		root_id;		/* hash key */
-	int64		dependent_rows;
-	int			dependent_tables;
-	int64		nulled_refs;
-	int			last_table;		/* 1 + index of the last table counted */
+	CascadeCount count;
+	int			last_table;		/* 1 + number of the last table counted */
 } RootTally;
 
-/* The graph of references reachable from the root table */
 typedef struct CascadeGraph
 {
-	CascadeTable *root;
-	List	   *tables;			/* every CascadeTable reached */
-	List	   *edges;			/* every CascadeEdge between them */
-	List	   *order;			/* target tables, parents first */
+	const SentryCatalog *catalog;
+	const SentryRelation *relations;
+	int			nrelations;
+	ForeignKey *fks;
+	int			nfks;
+	CascadeNode *root;
+	List	   *nodes;			/* every CascadeNode */
+	List	   *edges;			/* every CascadeEdge into a target */
+	List	   *order;			/* target nodes, children first */
+	Datum		ids;			/* the roots, int8[]: $1 of every statement */
+	HTAB	   *tallies;
+	StringInfoData fallback;	/* "table.column (rule)" of each fallback */
 	MemoryContext scratch;		/* reset after each statement */
 } CascadeGraph;
 
 /*
- * The references the rule sees, and the tables they reach from the root
- * table $1, following them from referenced to referencing table (UNION
- * stops at cycles).
- *
- * fk: the foreign keys (not their clones on partitions).
- * implied: the references Sentry keeps without a foreign key (an event's
- *   project_id, a release's legacy project_id): integer columns outside
- *   any foreign key, named like the single-column foreign keys of their
- *   schema when all of those refer to the same column of one table.
- * ref: both, for ownership.
- * followed: every foreign key, and the implied references into the root
- *   table's primary key.  Implied references elsewhere are not followed
- *   (a name alone is not trusted to lead from one table's rows to
- *   another's), but a NOT NULL one still makes its row owned.
+ * Every single-column foreign key into a table of schema $1 (not the
+ * clones on partitions), from whatever schema.
  */
-#define REFERENCES_CTE \
-	"WITH RECURSIVE fk AS (" \
-	"  SELECT c.conname, c.conrelid, c.confrelid, c.conkey, c.confkey" \
-	"  FROM pg_catalog.pg_constraint AS c" \
-	"  WHERE c.contype = 'f' AND c.conparentid = 0" \
-	"), named AS (" \
-	"  SELECT t.relnamespace AS nsp, a.attname," \
-	"         pg_catalog.min(fk.confrelid) AS confrelid," \
-	"         pg_catalog.min(fk.confkey[1]) AS confnum" \
-	"  FROM fk" \
-	"  JOIN pg_catalog.pg_class AS t ON t.oid = fk.conrelid" \
-	"  JOIN pg_catalog.pg_attribute AS a" \
-	"    ON a.attrelid = fk.conrelid AND a.attnum = fk.conkey[1]" \
-	"  WHERE pg_catalog.cardinality(fk.conkey) = 1" \
-	"  GROUP BY t.relnamespace, a.attname" \
-	"  HAVING pg_catalog.count(DISTINCT fk.confrelid) = 1" \
-	"     AND pg_catalog.count(DISTINCT fk.confkey[1]) = 1" \
-	"), implied AS (" \
-	"  SELECT a.attrelid AS conrelid, n.confrelid," \
-	"         ARRAY[a.attnum] AS conkey, ARRAY[n.confnum] AS confkey" \
-	"  FROM named AS n" \
-	"  JOIN pg_catalog.pg_class AS t" \
-	"    ON t.relnamespace = n.nsp AND t.relkind IN ('r', 'p') AND NOT t.relispartition" \
-	"  JOIN pg_catalog.pg_attribute AS a" \
-	"    ON a.attrelid = t.oid AND a.attname = n.attname" \
-	"   AND a.attnum > 0 AND NOT a.attisdropped" \
-	"  WHERE a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype," \
-	"                       'pg_catalog.int4'::pg_catalog.regtype," \
-	"                       'pg_catalog.int8'::pg_catalog.regtype)" \
-	"    AND NOT EXISTS (SELECT FROM fk" \
-	"                    WHERE fk.conrelid = a.attrelid AND a.attnum = ANY (fk.conkey))" \
-	"), ref AS (" \
-	"  SELECT conrelid, conkey FROM fk" \
-	"  UNION ALL" \
-	"  SELECT conrelid, conkey FROM implied" \
-	"), followed AS (" \
-	"  SELECT * FROM fk" \
-	"  UNION ALL" \
-	"  SELECT NULL, im.conrelid, im.confrelid, im.conkey, im.confkey FROM implied AS im" \
-	"  WHERE im.confrelid = $1 AND EXISTS (" \
-	"    SELECT FROM pg_catalog.pg_index AS i" \
-	"    WHERE i.indrelid = $1 AND i.indisprimary AND i.indnkeyatts = 1" \
-	"      AND i.indkey[0] = im.confkey[1])" \
-	"), reach(relid) AS (" \
-	"  SELECT $1::pg_catalog.oid" \
-	"  UNION" \
-	"  SELECT f.conrelid FROM followed AS f JOIN reach ON f.confrelid = reach.relid" \
-	") "
-
-/* Every reached table with its single-column integer primary key */
-static const char *const tables_query =
-REFERENCES_CTE
-"SELECT r.relid, n.nspname, t.relname,"
-"  (SELECT a.attname FROM pg_catalog.pg_index AS i"
-"   JOIN pg_catalog.pg_attribute AS a"
-"     ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
-"   WHERE i.indrelid = r.relid AND i.indisprimary AND i.indnkeyatts = 1"
-"     AND a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype,"
-"                        'pg_catalog.int4'::pg_catalog.regtype,"
-"                        'pg_catalog.int8'::pg_catalog.regtype))"
-" FROM reach AS r"
-" JOIN pg_catalog.pg_class AS t ON t.oid = r.relid"
-" JOIN pg_catalog.pg_namespace AS n ON n.oid = t.relnamespace"
-" ORDER BY r.relid";
+static const char *const foreign_keys_query =
+"SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(c.relname),"
+"       c.relname::text, a.attname::text, p.relname::text, pa.attname::text,"
+"       con.conname::text, pg_catalog.cardinality(con.conkey), a.attnotnull,"
+"       cn.nspname = $1"
+"  FROM pg_catalog.pg_constraint AS con"
+"  JOIN pg_catalog.pg_class AS p ON p.oid = con.confrelid"
+"  JOIN pg_catalog.pg_namespace AS pn ON pn.oid = p.relnamespace"
+"  JOIN pg_catalog.pg_class AS c ON c.oid = con.conrelid"
+"  JOIN pg_catalog.pg_namespace AS cn ON cn.oid = c.relnamespace"
+"  JOIN pg_catalog.pg_attribute AS a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]"
+"  JOIN pg_catalog.pg_attribute AS pa ON pa.attrelid = con.confrelid AND pa.attnum = con.confkey[1]"
+" WHERE con.contype = 'f' AND con.conparentid = 0 AND pn.nspname = $1"
+" ORDER BY 1, 3, 6";
 
 /*
- * Every followed reference into a reached table (conname NULL when
- * implied): whether all its columns are NOT NULL, and whether its table is
- * owned through some NOT NULL reference.
+ * The generation's relations (ondelete.h).
  */
-static const char *const edges_query =
-REFERENCES_CTE
-"SELECT f.conname, f.conrelid, f.confrelid,"
-"  pg_catalog.cardinality(f.conkey),"
-"  (SELECT a.attname FROM pg_catalog.pg_attribute AS a"
-"   WHERE a.attrelid = f.conrelid AND a.attnum = f.conkey[1]),"
-"  (SELECT a.attname FROM pg_catalog.pg_attribute AS a"
-"   WHERE a.attrelid = f.confrelid AND a.attnum = f.confkey[1]),"
-"  NOT EXISTS (SELECT FROM pg_catalog.pg_attribute AS a"
-"              WHERE a.attrelid = f.conrelid AND a.attnum = ANY (f.conkey)"
-"                AND NOT a.attnotnull),"
-"  EXISTS (SELECT FROM ref AS own"
-"          WHERE own.conrelid = f.conrelid"
-"            AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute AS a"
-"                            WHERE a.attrelid = own.conrelid"
-"                              AND a.attnum = ANY (own.conkey)"
-"                              AND NOT a.attnotnull))"
-" FROM followed AS f"
-" WHERE f.confrelid IN (SELECT relid FROM reach)"
-" ORDER BY f.conrelid, f.conname, 5";
-
-/*
- * The oid of schema.table, or an error when there is no such table.
- */
-static Oid
-root_relid(const char *schema, const char *table)
+static void
+choose_relations(CascadeGraph *graph)
 {
-	Oid			argtypes[2] = {TEXTOID, TEXTOID};
-	Datum		args[2];
-	bool		isnull;
-	Oid			relid;
+	if (graph->catalog->generation == SENTRY_GENERATION_9)
+	{
+		graph->relations = ondelete_sentry9;
+		graph->nrelations = ondelete_sentry9_count;
+	}
+	else
+	{
+		graph->relations = ondelete_current;
+		graph->nrelations = ondelete_current_count;
+	}
+}
 
-	args[0] = CStringGetTextDatum(schema);
-	args[1] = CStringGetTextDatum(table);
-	spi_run("SELECT c.oid FROM pg_catalog.pg_class AS c"
-							   " JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace"
-							   " WHERE n.nspname = $1 AND c.relname = $2"
-							   "   AND c.relkind IN ('r', 'p')",
-							   2, argtypes, args,
-			NULL, false, SPI_OK_SELECT);
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table %s does not exist",
-						quote_qualified_identifier(schema, table))));
-	relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
-										   SPI_tuptable->tupdesc, 1, &isnull));
+/*
+ * The relation of table.column, or NULL when the generation's table does
+ * not list it.
+ */
+static const SentryRelation *
+find_relation(const CascadeGraph *graph, const char *table, const char *column)
+{
+	for (int i = 0; i < graph->nrelations; i++)
+		if (strcmp(graph->relations[i].table, table) == 0 &&
+			strcmp(graph->relations[i].column, column) == 0)
+			return &graph->relations[i];
+	return NULL;
+}
+
+/*
+ * Is table (of the schema) one of Sentry's?  Known to the generation's
+ * table, or named with one of Sentry's app prefixes.
+ */
+static bool
+is_sentry_table(const CascadeGraph *graph, const char *table)
+{
+	if (catalog_find_table(graph->catalog, table) == NULL)
+		return false;
+	for (int i = 0; i < graph->nrelations; i++)
+		if (strcmp(graph->relations[i].table, table) == 0 ||
+			strcmp(graph->relations[i].target, table) == 0)
+			return true;
+	for (int i = 0; i < (int) lengthof(sentry_app_prefixes); i++)
+		if (strncmp(table, sentry_app_prefixes[i], strlen(sentry_app_prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Read the foreign keys into the schema's tables.
+ */
+static void
+load_foreign_keys(CascadeGraph *graph)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(graph->catalog->schema)};
+	uint64		n = spi_run(foreign_keys_query, 1, argtypes, args, NULL, false, SPI_OK_SELECT);
+
+	graph->fks = palloc0(Max(n, 1) * sizeof(ForeignKey));
+	graph->nfks = (int) n;
+	for (uint64 i = 0; i < n; i++)
+	{
+		ForeignKey *fk = &graph->fks[i];
+
+		fk->qualified = spi_get_text(i, 1);
+		fk->table = spi_get_text(i, 2);
+		fk->column = spi_get_text(i, 3);
+		fk->target = spi_get_text(i, 4);
+		fk->ref_column = spi_get_text(i, 5);
+		fk->conname = spi_get_text(i, 6);
+		fk->ncolumns = (int) spi_get_int64(i, 7);
+		fk->not_null = spi_get_bool(i, 8);
+		fk->in_schema = spi_get_bool(i, 9);
+	}
 	SPI_freetuptable(SPI_tuptable);
-	return relid;
 }
 
 /*
- * Run one of the catalog queries for the graph rooted at relid.
+ * Does table.column of the schema have a foreign key?
  */
-static void
-run_graph_query(const char *query, Oid relid)
+static bool
+has_foreign_key(const CascadeGraph *graph, const char *table, const char *column)
 {
-	Oid			argtypes[1] = {OIDOID};
-	Datum		args[1] = {ObjectIdGetDatum(relid)};
-
-	spi_run(query, 1, argtypes, args,
-			NULL, false, SPI_OK_SELECT);
+	for (int i = 0; i < graph->nfks; i++)
+		if (graph->fks[i].in_schema && strcmp(graph->fks[i].table, table) == 0 &&
+			strcmp(graph->fks[i].column, column) == 0)
+			return true;
+	return false;
 }
 
 /*
- * The reached table with this oid.  The catalog queries see the same
- * tables, so it is always there.
+ * The node of the table called qualified, made on first use.
  */
-static CascadeTable *
-find_table(const CascadeGraph *graph, Oid relid)
+static CascadeNode *
+node_for(CascadeGraph *graph, const char *qualified, const char *name)
 {
 	ListCell   *lc;
+	CascadeNode *node;
 
-	foreach(lc, graph->tables)
+	foreach(lc, graph->nodes)
 	{
-		CascadeTable *table = (CascadeTable *) lfirst(lc);
-
-		if (table->relid == relid)
-			return table;
+		node = (CascadeNode *) lfirst(lc);
+		if (strcmp(node->qualified, qualified) == 0)
+			return node;
 	}
-	elog(ERROR, "table %u is missing from the foreign-key graph", relid);
-	return NULL;				/* keep compiler quiet */
+	node = palloc0(sizeof(CascadeNode));
+	node->qualified = pstrdup(qualified);
+	node->name = pstrdup(name);
+	graph->nodes = lappend(graph->nodes, node);
+	return node;
 }
 
 /*
- * Read the reached tables and the references between them.
+ * Add the reference child.column -> parent.ref_column; a CASCADE one makes
+ * the child a target, returned for the caller to visit (else NULL).
  */
-static void
-load_graph(CascadeGraph *graph, Oid root)
+static CascadeNode *
+add_edge(CascadeGraph *graph, CascadeNode *child, CascadeNode *parent, const char *column,
+		 const char *ref_column, OnDelete on_delete, const ForeignKey *fk)
 {
-	SPITupleTable *tuptable;
-	bool		isnull;
+	CascadeEdge *edge = palloc0(sizeof(CascadeEdge));
 
-	run_graph_query(tables_query, root);
-	tuptable = SPI_tuptable;
-	for (uint64 i = 0; i < SPI_processed; i++)
+	edge->child = child;
+	edge->parent = parent;
+	edge->column = pstrdup(column);
+	edge->ref_column = pstrdup(ref_column);
+	edge->on_delete = on_delete;
+	edge->conname = fk ? fk->conname : NULL;
+	edge->ncolumns = fk ? fk->ncolumns : 1;
+	graph->edges = lappend(graph->edges, edge);
+	parent->referenced = true;
+	if (on_delete == ON_DELETE_CASCADE && !child->target)
 	{
-		HeapTuple	tuple = tuptable->vals[i];
-		CascadeTable *table = palloc0(sizeof(CascadeTable));
-
-		table->relid = DatumGetObjectId(SPI_getbinval(tuple, tuptable->tupdesc, 1, &isnull));
-		table->name = pstrdup(quote_qualified_identifier(SPI_getvalue(tuple, tuptable->tupdesc, 2),
-														 SPI_getvalue(tuple, tuptable->tupdesc, 3)));
-		table->key_column = SPI_getvalue(tuple, tuptable->tupdesc, 4);
-		graph->tables = lappend(graph->tables, table);
-		if (table->relid == root)
-			graph->root = table;
+		child->target = true;
+		return child;
 	}
-	SPI_freetuptable(tuptable);
-	if (graph->root == NULL)
-		elog(ERROR, "cascade graph lacks its root table %u", root);
-
-	run_graph_query(edges_query, root);
-	tuptable = SPI_tuptable;
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tuple = tuptable->vals[i];
-		TupleDesc	tupdesc = tuptable->tupdesc;
-		CascadeEdge *edge = palloc0(sizeof(CascadeEdge));
-		bool		not_null;
-		bool		child_owned;
-
-		edge->conname = SPI_getvalue(tuple, tupdesc, 1);
-		edge->child = find_table(graph, DatumGetObjectId(SPI_getbinval(tuple, tupdesc, 2, &isnull)));
-		edge->parent = find_table(graph, DatumGetObjectId(SPI_getbinval(tuple, tupdesc, 3, &isnull)));
-		edge->ncolumns = DatumGetInt32(SPI_getbinval(tuple, tupdesc, 4, &isnull));
-		edge->column = SPI_getvalue(tuple, tupdesc, 5);
-		edge->ref_column = SPI_getvalue(tuple, tupdesc, 6);
-		not_null = DatumGetBool(SPI_getbinval(tuple, tupdesc, 7, &isnull));
-		child_owned = DatumGetBool(SPI_getbinval(tuple, tupdesc, 8, &isnull));
-		edge->deletes = not_null || !child_owned;
-		graph->edges = lappend(graph->edges, edge);
-	}
-	SPI_freetuptable(tuptable);
+	return NULL;
 }
 
 /*
- * Mark the target tables: the root, and every table a deleting edge leads
- * to from a target.
+ * Note a reference the fallback handles, for the NOTICE and the detail.
  */
 static void
-mark_targets(CascadeGraph *graph)
+note_fallback(CascadeGraph *graph, CascadeEdge *edge)
 {
-	bool		changed = true;
+	edge->fallback = true;
+	appendStringInfo(&graph->fallback, "%s%s.%s (%s)",
+					 graph->fallback.len > 0 ? ", " : "", edge->child->name, edge->column,
+					 edge->on_delete == ON_DELETE_CASCADE ? "deleted" : "set to NULL");
+}
 
-	graph->root->target = true;
-	while (changed)
+/*
+ * Add every reference into target, appending to *visit the tables that
+ * become targets: foreign keys first (by the relations when they list
+ * them, else the fallback; from tables not Sentry's, refused if used),
+ * then the relations without a foreign key whose columns exist.
+ */
+static void
+add_edges_into(CascadeGraph *graph, CascadeNode *target, List **visit)
+{
+	CascadeNode *next;
+
+	for (int i = 0; i < graph->nfks; i++)
 	{
-		ListCell   *lc;
+		const ForeignKey *fk = &graph->fks[i];
+		CascadeNode *child;
+		const SentryRelation *relation;
 
-		changed = false;
-		foreach(lc, graph->edges)
+		if (strcmp(fk->target, target->name) != 0)
+			continue;
+		child = node_for(graph, fk->qualified, fk->table);
+		if (!fk->in_schema || !is_sentry_table(graph, fk->table))
 		{
-			CascadeEdge *edge = (CascadeEdge *) lfirst(lc);
-
-			if (edge->deletes && edge->parent->target && !edge->child->target)
-			{
-				edge->child->target = true;
-				changed = true;
-			}
+			add_edge(graph, child, target, fk->column, fk->ref_column, ON_DELETE_DO_NOTHING, fk);
+			((CascadeEdge *) llast(graph->edges))->foreign = true;
+			continue;
 		}
+		relation = find_relation(graph, fk->table, fk->column);
+		next = add_edge(graph, child, target, fk->column, fk->ref_column,
+						relation ? relation->on_delete :
+						fk->not_null ? ON_DELETE_CASCADE : ON_DELETE_SET_NULL, fk);
+		if (relation == NULL)
+			note_fallback(graph, llast(graph->edges));
+		if (next)
+			*visit = lappend(*visit, next);
+	}
+
+	for (int i = 0; i < graph->nrelations; i++)
+	{
+		const SentryRelation *relation = &graph->relations[i];
+		const CatalogTable *table;
+
+		if (strcmp(relation->target, target->name) != 0)
+			continue;
+		table = catalog_find_table(graph->catalog, relation->table);
+		if (table == NULL || catalog_find_column(table, relation->column) == NULL ||
+			has_foreign_key(graph, relation->table, relation->column))
+			continue;
+		next = add_edge(graph, node_for(graph, table->qualified_name, table->name), target,
+						relation->column, "id", relation->on_delete, NULL);
+		if (next)
+			*visit = lappend(*visit, next);
 	}
 }
 
 /*
- * Refuse, before anything is read or written, a graph whose rows cannot
- * be followed: a target table without a key to name its rows by, or a
- * foreign key into a target that has several columns or does not refer
- * to the target's key.
+ * Find every reference reachable from the root table through CASCADE
+ * references, and refuse the foreign keys that cannot be followed.
  */
 static void
-check_graph(const CascadeGraph *graph)
+build_graph(CascadeGraph *graph, const char *table)
 {
+	const CatalogTable *root = catalog_require_table(graph->catalog, table);
+	List	   *visit;
 	ListCell   *lc;
 
-	foreach(lc, graph->tables)
-	{
-		CascadeTable *table = (CascadeTable *) lfirst(lc);
-
-		if (table->target && table->key_column == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot cascade a delete into table %s", table->name),
-					 errdetail("The table has no single-column integer primary key to identify its rows by.")));
-	}
+	graph->root = node_for(graph, root->qualified_name, root->name);
+	graph->root->target = true;
+	visit = list_make1(graph->root);
+	for (int i = 0; i < list_length(visit); i++)
+		add_edges_into(graph, (CascadeNode *) list_nth(visit, i), &visit);
 
 	foreach(lc, graph->edges)
 	{
 		CascadeEdge *edge = (CascadeEdge *) lfirst(lc);
 
-		if (!edge->parent->target)
-			continue;
 		if (edge->ncolumns != 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("cannot cascade a delete through foreign key %s of table %s",
-							quote_identifier(edge->conname), edge->child->name),
+							quote_identifier(edge->conname), edge->child->qualified),
 					 errdetail("The foreign key has %d columns; only single-column foreign keys are followed.",
 							   edge->ncolumns)));
-		if (strcmp(edge->ref_column, edge->parent->key_column) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot cascade a delete through foreign key %s of table %s",
-							quote_identifier(edge->conname), edge->child->name),
-					 errdetail("It refers to column %s of table %s, which is not that table's primary key.",
-							   quote_identifier(edge->ref_column), edge->parent->name)));
 	}
 }
 
 /*
- * Can table be visited now, all the tables whose deleting edges lead to it
- * (other than itself) having been visited?
+ * Can target go next: is every target that refers to it (other than
+ * itself) placed already?  With strict, only CASCADE references count;
+ * else the others too, so that their checks and updates see the rows
+ * that stay.
  */
 static bool
-parents_placed(const CascadeGraph *graph, const CascadeTable *table)
+children_placed(const CascadeGraph *graph, const CascadeNode *target, bool strict)
 {
 	ListCell   *lc;
 
@@ -423,401 +407,487 @@ parents_placed(const CascadeGraph *graph, const CascadeTable *table)
 	{
 		CascadeEdge *edge = (CascadeEdge *) lfirst(lc);
 
-		if (edge->deletes && edge->child == table && edge->parent != table &&
-			edge->parent->target && !edge->parent->placed)
+		if (edge->parent == target && edge->child != target && edge->child->target &&
+			!edge->child->placed && (!strict || edge->on_delete == ON_DELETE_CASCADE))
 			return false;
 	}
 	return true;
 }
 
 /*
- * Order the target tables parents first.  When a cycle leaves no table
- * ready, the first unplaced one goes next: the closure follows the cycle
- * round again until nothing more joins.
+ * Order the targets children first.  A cycle of CASCADE references
+ * through several tables cannot be joined down and is refused.
  */
 static void
 order_targets(CascadeGraph *graph)
 {
 	for (;;)
 	{
-		CascadeTable *next = NULL;
+		CascadeNode *next = NULL;
+		bool		pending = false;
 		ListCell   *lc;
 
-		foreach(lc, graph->tables)
-		{
-			CascadeTable *table = (CascadeTable *) lfirst(lc);
-
-			if (!table->target || table->placed)
-				continue;
-			if (next == NULL)
-				next = table;
-			if (parents_placed(graph, table))
+		for (int pass = 0; pass < 2 && next == NULL; pass++)
+			foreach(lc, graph->nodes)
 			{
-				next = table;
-				break;
+				CascadeNode *node = (CascadeNode *) lfirst(lc);
+
+				if (!node->target || node->placed)
+					continue;
+				pending = true;
+				if (children_placed(graph, node, pass == 1))
+				{
+					next = node;
+					break;
+				}
 			}
-		}
+		if (!pending)
+			return;
 		if (next == NULL)
-			break;
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot cascade a delete from table %s around a cycle of references",
+							graph->root->qualified)));
 		next->placed = true;
 		graph->order = lappend(graph->order, next);
 	}
 }
 
+static void append_doomed(StringInfo sql, const CascadeGraph *graph, const CascadeNode *node,
+						  const char *column);
+
 /*
- * Add a row to table's rows to delete, on behalf of root, unless it is
- * there already (reached from another root or by another path).  Called
- * in the graph's long-lived memory context.
+ * The doomed rows of node without its self-references: the roots, or the
+ * rows referring through CASCADE to doomed rows of the tables above; as
+ * (root, key), key being column.
  */
 static void
-add_row(CascadeTable *table, int64 root, int64 key)
+append_doomed_base(StringInfo sql, const CascadeGraph *graph, const CascadeNode *node,
+				   const char *column)
 {
-	bool		found;
-
-	if (table->keys_seen == NULL)
-	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(int64);
-		ctl.entrysize = sizeof(int64);
-		ctl.hcxt = CurrentMemoryContext;
-		table->keys_seen = hash_create("cascade rows", 256, &ctl,
-									   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		table->capacity = 256;
-		table->roots = palloc(table->capacity * sizeof(int64));
-		table->keys = palloc(table->capacity * sizeof(int64));
-	}
-
-	hash_search(table->keys_seen, &key, HASH_ENTER, &found);
-	if (found)
-		return;
-	if (table->nrows == table->capacity)
-	{
-		table->capacity *= 2;
-		table->roots = repalloc_huge(table->roots, table->capacity * sizeof(int64));
-		table->keys = repalloc_huge(table->keys, table->capacity * sizeof(int64));
-	}
-	table->roots[table->nrows] = root;
-	table->keys[table->nrows] = key;
-	table->nrows++;
-}
-
-/*
- * values[0..n-1] as an int8[] datum.
- */
-static Datum
-int8_array(const int64 *values, int n)
-{
-	Datum	   *elems = palloc(Max(n, 1) * sizeof(Datum));
-
-	for (int i = 0; i < n; i++)
-		elems[i] = Int64GetDatum(values[i]);
-	return PointerGetDatum(construct_array(elems, n, INT8OID, sizeof(int64),
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-/*
- * Follow a deleting edge from the parent rows not followed yet: the child
- * rows that refer to them join the child's rows, with the same root.  They
- * are locked as they are found (see lock_roots()).
- */
-static void
-follow_edge(CascadeGraph *graph, CascadeEdge *edge)
-{
-	CascadeTable *parent = edge->parent;
-	int			from = edge->consumed;
-	int			to = parent->nrows;
-	MemoryContext outer = MemoryContextSwitchTo(graph->scratch);
-	Oid			argtypes[2] = {INT8ARRAYOID, INT8ARRAYOID};
-	Datum		args[2];
-	char	   *query;
-
-	args[0] = int8_array(parent->roots + from, to - from);
-	args[1] = int8_array(parent->keys + from, to - from);
-	query = psprintf("SELECT r.root, c.%s::pg_catalog.int8 FROM %s AS c"
-					 " JOIN ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS r(root, key)"
-					 " ON c.%s = r.key"
-					 " FOR UPDATE OF c",
-					 quote_identifier(edge->child->key_column),
-					 edge->child->name,
-					 quote_identifier(edge->column));
-	spi_run(query, 2, argtypes, args,
-			NULL, false, SPI_OK_SELECT);
-	edge->consumed = to;
-
-	MemoryContextSwitchTo(outer);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tuple = SPI_tuptable->vals[i];
-		bool		isnull;
-		int64		root = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull));
-		int64		key = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull));
-
-		add_row(edge->child, root, key);
-	}
-	SPI_freetuptable(SPI_tuptable);
-	MemoryContextReset(graph->scratch);
-}
-
-/*
- * Run a statement over the collected rows of table: query_format takes
- * the table's name as %1$s and its key column as %2$s, and the statement
- * the keys as int8[] in $1.  Its SPI result code must be expected_rc.
- */
-static void
-run_over_rows(CascadeGraph *graph, CascadeTable *table, const char *query_format,
-			  int expected_rc)
-{
-	MemoryContext outer = MemoryContextSwitchTo(graph->scratch);
-	Oid			argtypes[1] = {INT8ARRAYOID};
-	Datum		args[1];
-
-	args[0] = int8_array(table->keys, table->nrows);
-	spi_run(psprintf(query_format, table->name,
-										quote_identifier(table->key_column)),
-							   1, argtypes, args,
-			NULL, false, expected_rc);
-	SPI_freetuptable(SPI_tuptable);
-	MemoryContextSwitchTo(outer);
-	MemoryContextReset(graph->scratch);
-}
-
-/*
- * Lock the root rows to delete, in key order.  A session that inserts a
- * row referring to one takes a share lock on it for its foreign key
- * check, so from here on no new dependant can appear: such an insert
- * waits, and fails on the foreign key once the root is gone.  Every row
- * collected below is locked the same way, so no dependant of a dependant
- * can appear either, and the delete that ends the cascade never runs into
- * a row it did not see.  References without a constraint take no lock:
- * an event written for a project at the moment it is deleted can outlive
- * it, as it can in Sentry itself.
- */
-static void
-lock_roots(CascadeGraph *graph)
-{
-	run_over_rows(graph, graph->root,
-				  "SELECT FROM %1$s AS t JOIN pg_catalog.unnest($1) AS r(key) ON t.%2$s = r.key"
-				  " ORDER BY t.%2$s FOR UPDATE OF t",
-				  SPI_OK_SELECT);
-}
-
-/*
- * Collect the rows to delete: follow every deleting edge, in the visiting
- * order, from the parent rows it has not followed yet, until a round adds
- * nothing.  Without cycles the second round runs no statement.
- */
-static void
-collect_rows(CascadeGraph *graph)
-{
-	bool		followed = true;
-
-	while (followed)
-	{
-		ListCell   *lt;
-
-		followed = false;
-		foreach(lt, graph->order)
-		{
-			CascadeTable *table = (CascadeTable *) lfirst(lt);
-			ListCell   *le;
-
-			foreach(le, graph->edges)
-			{
-				CascadeEdge *edge = (CascadeEdge *) lfirst(le);
-
-				if (edge->deletes && edge->child == table &&
-					edge->consumed < edge->parent->nrows)
-				{
-					follow_edge(graph, edge);
-					followed = true;
-				}
-			}
-		}
-	}
-}
-
-/*
- * The tally of root, which was entered when the roots were seeded.
- */
-static RootTally *
-tally_of(HTAB *tallies, int64 root)
-{
-	RootTally  *tally = hash_search(tallies, &root, HASH_FIND, NULL);
-
-	if (tally == NULL)
-		elog(ERROR, "cascade row has unknown root " INT64_FORMAT, root);
-	return tally;
-}
-
-/*
- * Apply a nulling edge: the child rows that refer to rows being deleted,
- * and are not being deleted themselves, keep their row with the reference
- * set to NULL.  The count goes to each root's tally.
- */
-static void
-null_references(CascadeGraph *graph, CascadeEdge *edge, HTAB *tallies)
-{
-	CascadeTable *parent = edge->parent;
-	CascadeTable *child = edge->child;
-	MemoryContext outer = MemoryContextSwitchTo(graph->scratch);
-	Oid			argtypes[3] = {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID};
-	Datum		args[3];
-	char	   *query;
-
-	args[0] = int8_array(parent->roots, parent->nrows);
-	args[1] = int8_array(parent->keys, parent->nrows);
-	args[2] = int8_array(child->keys, child->nrows);
-	query = psprintf("WITH nulled AS ("
-					 " UPDATE %s AS c SET %s = NULL"
-					 " FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS r(root, key)"
-					 " WHERE c.%s = r.key%s%s%s"
-					 " RETURNING r.root)"
-					 " SELECT root, pg_catalog.count(*) FROM nulled GROUP BY root",
-					 child->name,
-					 quote_identifier(edge->column),
-					 quote_identifier(edge->column),
-					 child->target ? " AND NOT EXISTS (SELECT FROM pg_catalog.unnest($3) AS d(key) WHERE d.key = c." : "",
-					 child->target ? quote_identifier(child->key_column) : "",
-					 child->target ? ")" : "");
-	spi_run(query, child->target ? 3 : 2, argtypes, args,
-			NULL, false, SPI_OK_SELECT);
-
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tuple = SPI_tuptable->vals[i];
-		bool		isnull;
-		int64		root = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull));
-
-		tally_of(tallies, root)->nulled_refs +=
-			DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull));
-	}
-	SPI_freetuptable(SPI_tuptable);
-	MemoryContextSwitchTo(outer);
-	MemoryContextReset(graph->scratch);
-}
-
-/*
- * Delete the collected rows of table, in one statement.
- */
-static void
-delete_rows(CascadeGraph *graph, CascadeTable *table)
-{
-	run_over_rows(graph, table, "DELETE FROM %1$s AS t USING pg_catalog.unnest($1) AS r(key)"
-				  " WHERE t.%2$s = r.key", SPI_OK_DELETE);
-}
-
-/*
- * Count the collected rows of every target, other than the roots
- * themselves, in the tally of the root they go with.
- */
-static void
-tally_rows(const CascadeGraph *graph, HTAB *tallies)
-{
-	int			table_number = 0;
+	bool		first = true;
 	ListCell   *lc;
 
-	foreach(lc, graph->order)
+	if (node == graph->root)
 	{
-		CascadeTable *table = (CascadeTable *) lfirst(lc);
+		appendStringInfo(sql, "SELECT r.id AS root, t.%s AS key FROM %s AS t"
+						 " JOIN pg_catalog.unnest($1::pg_catalog.int8[]) AS r(id) ON t.id = r.id",
+						 quote_identifier(column), node->qualified);
+		return;
+	}
+	foreach(lc, graph->edges)
+	{
+		CascadeEdge *edge = (CascadeEdge *) lfirst(lc);
 
-		table_number++;
-		for (int i = 0; i < table->nrows; i++)
+		if (edge->child != node || edge->parent == node || edge->on_delete != ON_DELETE_CASCADE)
+			continue;
+		if (!first)
+			appendStringInfoString(sql, " UNION ALL ");
+		first = false;
+		appendStringInfo(sql, "SELECT p.root, t.%s AS key FROM %s AS t JOIN (",
+						 quote_identifier(column), node->qualified);
+		append_doomed(sql, graph, edge->parent, edge->ref_column);
+		appendStringInfo(sql, ") AS p ON t.%s = p.key", quote_identifier(edge->column));
+	}
+}
+
+/*
+ * The doomed rows of node, as a query of (root, key), key being column; a
+ * self-reference (a notification message's parent) adds a recursive
+ * step over the rows' ids.
+ */
+static void
+append_doomed(StringInfo sql, const CascadeGraph *graph, const CascadeNode *node,
+			  const char *column)
+{
+	bool		first = true;
+	ListCell   *lc;
+
+	foreach(lc, graph->edges)
+	{
+		CascadeEdge *edge = (CascadeEdge *) lfirst(lc);
+
+		if (edge->child != node || edge->parent != node || edge->on_delete != ON_DELETE_CASCADE)
+			continue;
+		if (first)
 		{
-			RootTally  *tally;
+			appendStringInfo(sql, "SELECT d.root, t.%s AS key FROM %s AS t JOIN ("
+							 "WITH RECURSIVE d(root, id) AS (",
+							 quote_identifier(column), node->qualified);
+			append_doomed_base(sql, graph, node, "id");
+			appendStringInfo(sql, " UNION SELECT d.root, t.id FROM %s AS t JOIN d ON ",
+							 node->qualified);
+		}
+		else
+			appendStringInfoString(sql, " OR ");
+		first = false;
+		appendStringInfo(sql, "t.%s = d.id", quote_identifier(edge->column));
+	}
+	if (first)
+		append_doomed_base(sql, graph, node, column);
+	else
+		appendStringInfoString(sql, ") SELECT root, id FROM d) AS d ON t.id = d.id");
+}
 
-			if (table == graph->root && table->keys[i] == table->roots[i])
-				continue;
-			tally = tally_of(tallies, table->roots[i]);
-			tally->dependent_rows++;
+/*
+ * The doomed rows of edge's parent that edge's column refers to, as the
+ * text of a query of (root, key).
+ */
+static char *
+doomed_parents(const CascadeGraph *graph, const CascadeEdge *edge)
+{
+	StringInfoData sql;
+
+	initStringInfo(&sql);
+	append_doomed(&sql, graph, edge->parent, edge->ref_column);
+	return sql.data;
+}
+
+/*
+ * Run a statement that takes the roots as $1 and returns (root, count)
+ * rows, and add the counts to each root's tally: to dependent_rows (and
+ * the table numbered table_number) or to nulled_refs.
+ */
+static void
+run_counted(CascadeGraph *graph, const char *sql, int table_number, bool nulled)
+{
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1] = {graph->ids};
+	uint64		n = spi_run(sql, 1, argtypes, args, NULL, false, SPI_OK_SELECT);
+
+	for (uint64 i = 0; i < n; i++)
+	{
+		int64		root = spi_get_int64(i, 1);
+		int64		count = spi_get_int64(i, 2);
+		RootTally  *tally = hash_search(graph->tallies, &root, HASH_FIND, NULL);
+
+		if (tally == NULL)
+			elog(ERROR, "cascade row has unknown root " INT64_FORMAT, root);
+		if (nulled)
+			tally->count.nulled_refs += count;
+		else
+		{
+			tally->count.dependent_rows += count;
 			if (tally->last_table != table_number)
 			{
-				tally->dependent_tables++;
+				tally->count.dependent_tables++;
 				tally->last_table = table_number;
 			}
 		}
 	}
+	SPI_freetuptable(SPI_tuptable);
 }
 
 /*
- * Delete the rows of schema.table whose id is in ids, with their
- * dependants; see reconcile_cascade.h.
+ * Run a statement that takes the roots as $1 and returns one count.
  */
-void
-cascade_delete(const char *schema, const char *table, const int64 *ids, int nids,
-			   CascadeCount *counts)
+static int64
+run_count(CascadeGraph *graph, const char *sql)
 {
-	MemoryContext cascade_context;
-	MemoryContext outer;
-	CascadeGraph graph = {0};
-	HTAB	   *tallies;
-	HASHCTL		ctl;
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1] = {graph->ids};
+	int64		count;
+
+	spi_run(sql, 1, argtypes, args, NULL, false, SPI_OK_SELECT);
+	count = spi_get_int64(0, 1);
+	SPI_freetuptable(SPI_tuptable);
+	return count;
+}
+
+/*
+ * How many rows of edge's child refer to doomed rows of its parent.
+ */
+static int64
+count_referring(CascadeGraph *graph, const CascadeEdge *edge)
+{
+	return run_count(graph, psprintf("SELECT pg_catalog.count(*) FROM %s AS t"
+									 " WHERE EXISTS (SELECT FROM (%s) AS p WHERE p.key = t.%s)",
+									 edge->child->qualified, doomed_parents(graph, edge),
+									 quote_identifier(edge->column)));
+}
+
+/*
+ * Refuse, before anything is written, a delete that a table not
+ * Sentry's refers to through a foreign key: the extension never writes
+ * it, and the commit would fail on it.
+ */
+static void
+check_foreign(CascadeGraph *graph)
+{
 	ListCell   *lc;
 
-	if (nids <= 0)
-		return;
-
-	cascade_context = AllocSetContextCreate(CurrentMemoryContext, "cascade_delete",
-											ALLOCSET_DEFAULT_SIZES);
-	outer = MemoryContextSwitchTo(cascade_context);
-	graph.scratch = AllocSetContextCreate(cascade_context, "cascade_delete statement",
-										  ALLOCSET_DEFAULT_SIZES);
-
-	load_graph(&graph, root_relid(schema, table));
-	mark_targets(&graph);
-	check_graph(&graph);
-	order_targets(&graph);
-
-	ctl.keysize = sizeof(int64);
-	ctl.entrysize = sizeof(RootTally);
-	ctl.hcxt = cascade_context;
-	tallies = hash_create("cascade roots", nids, &ctl,
-						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	for (int i = 0; i < nids; i++)
+	foreach(lc, graph->edges)
 	{
-		bool		found;
-		RootTally  *tally = hash_search(tallies, &ids[i], HASH_ENTER, &found);
+		CascadeEdge *edge = (CascadeEdge *) lfirst(lc);
+		int64		n;
 
-		if (!found)
-		{
-			tally->dependent_rows = 0;
-			tally->dependent_tables = 0;
-			tally->nulled_refs = 0;
-			tally->last_table = 0;
-		}
-		add_row(graph.root, ids[i], ids[i]);
+		if (!edge->foreign)
+			continue;
+		n = count_referring(graph, edge);
+		MemoryContextReset(graph->scratch);
+		if (n > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("cannot delete rows of table %s: table %s, which is not Sentry's, refers to them",
+							edge->parent->qualified, edge->child->qualified),
+					 errdetail("Foreign key %s of table %s refers to " INT64_FORMAT " of the rows to delete; only Sentry's tables are written.",
+							   quote_identifier(edge->conname), edge->child->qualified, n),
+					 errhint("Delete those rows of %s, or drop its foreign key, before the apply.",
+							 edge->child->qualified)));
 	}
+}
 
-	lock_roots(&graph);
-	collect_rows(&graph);
-	tally_rows(&graph, tallies);
+/*
+ * Refuse the delete when rows that stay refer to doomed rows of target
+ * through a PROTECT reference, or through a DO_NOTHING one that is a
+ * real foreign key (the commit would fail on it).
+ */
+static void
+check_protected(CascadeGraph *graph, const CascadeNode *target)
+{
+	ListCell   *lc;
 
-	foreach(lc, graph.edges)
+	foreach(lc, graph->edges)
+	{
+		CascadeEdge *edge = (CascadeEdge *) lfirst(lc);
+		int64		n;
+
+		if (edge->parent != target || edge->foreign ||
+			!(edge->on_delete == ON_DELETE_PROTECT ||
+			  (edge->on_delete == ON_DELETE_DO_NOTHING && edge->conname != NULL)))
+			continue;
+		n = count_referring(graph, edge);
+		MemoryContextReset(graph->scratch);
+		if (n > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("cannot delete rows of table %s: " INT64_FORMAT " rows of table %s refer to them through column %s",
+							target->qualified, n, edge->child->qualified,
+							quote_identifier(edge->column)),
+					 edge->on_delete == ON_DELETE_PROTECT ?
+					 errdetail("Sentry's model protects that reference (on_delete=PROTECT): Sentry refuses this delete too.") :
+					 errdetail("Sentry's model leaves that reference as it is (on_delete=DO_NOTHING), and foreign key %s would fail.",
+							   quote_identifier(edge->conname)),
+					 errhint("Delete or change those rows of %s first.", edge->child->qualified)));
+	}
+}
+
+/*
+ * Lock the doomed rows of target (FOR UPDATE), through each reference
+ * that makes them doomed; see the file header.
+ */
+static void
+lock_rows(CascadeGraph *graph, const CascadeNode *target)
+{
+	ListCell   *lc;
+
+	if (target == graph->root)
+	{
+		run_count(graph, psprintf("SELECT pg_catalog.count(*) FROM (SELECT FROM %s AS t"
+								  " JOIN pg_catalog.unnest($1::pg_catalog.int8[]) AS r(id) ON t.id = r.id"
+								  " ORDER BY t.id FOR UPDATE OF t) AS l",
+								  target->qualified));
+		MemoryContextReset(graph->scratch);
+		return;
+	}
+	foreach(lc, graph->edges)
 	{
 		CascadeEdge *edge = (CascadeEdge *) lfirst(lc);
 
-		if (!edge->deletes && edge->parent->target && edge->parent->nrows > 0)
-			null_references(&graph, edge, tallies);
+		if (edge->child != target || edge->on_delete != ON_DELETE_CASCADE)
+			continue;
+		run_count(graph, psprintf("SELECT pg_catalog.count(*) FROM (SELECT FROM %s AS t"
+								  " JOIN (%s) AS p ON t.%s = p.key FOR UPDATE OF t) AS l",
+								  target->qualified, doomed_parents(graph, edge),
+								  quote_identifier(edge->column)));
+		MemoryContextReset(graph->scratch);
 	}
-	/* children first, for foreign keys that are not deferred */
+}
+
+/*
+ * Set to NULL the SET_NULL references into target's doomed rows.
+ */
+static void
+null_references(CascadeGraph *graph, const CascadeNode *target)
+{
+	ListCell   *lc;
+
+	foreach(lc, graph->edges)
+	{
+		CascadeEdge *edge = (CascadeEdge *) lfirst(lc);
+
+		if (edge->parent != target || edge->foreign || edge->on_delete != ON_DELETE_SET_NULL)
+			continue;
+		run_counted(graph, psprintf("WITH nulled AS (UPDATE %s AS t SET %s = NULL FROM (%s) AS p"
+									" WHERE t.%s = p.key RETURNING p.root)"
+									" SELECT root, pg_catalog.count(*) FROM nulled GROUP BY root",
+									edge->child->qualified, quote_identifier(edge->column),
+									doomed_parents(graph, edge), quote_identifier(edge->column)),
+					0, true);
+		MemoryContextReset(graph->scratch);
+	}
+}
+
+/*
+ * Delete the doomed rows of target: through each CASCADE reference out of
+ * it, or, for a table that refers to itself, by id in one statement.
+ */
+static void
+delete_rows(CascadeGraph *graph, const CascadeNode *target, int table_number)
+{
+	bool		self = false;
+	ListCell   *lc;
+
+	foreach(lc, graph->edges)
+	{
+		CascadeEdge *edge = (CascadeEdge *) lfirst(lc);
+
+		if (edge->child == target && edge->parent == target &&
+			edge->on_delete == ON_DELETE_CASCADE)
+			self = true;
+	}
+	if (self)
+	{
+		StringInfoData doomed;
+
+		initStringInfo(&doomed);
+		append_doomed(&doomed, graph, target, "id");
+		run_counted(graph, psprintf("WITH gone AS (DELETE FROM %s AS t USING (%s) AS p"
+									" WHERE t.id = p.key RETURNING p.root)"
+									" SELECT root, pg_catalog.count(*) FROM gone GROUP BY root",
+									target->qualified, doomed.data),
+					table_number, false);
+		MemoryContextReset(graph->scratch);
+		return;
+	}
+	foreach(lc, graph->edges)
+	{
+		CascadeEdge *edge = (CascadeEdge *) lfirst(lc);
+
+		if (edge->child != target || edge->on_delete != ON_DELETE_CASCADE)
+			continue;
+		run_counted(graph, psprintf("WITH gone AS (DELETE FROM %s AS t USING (%s) AS p"
+									" WHERE t.%s = p.key RETURNING p.root)"
+									" SELECT root, pg_catalog.count(*) FROM gone GROUP BY root",
+									target->qualified, doomed_parents(graph, edge),
+									quote_identifier(edge->column)),
+					table_number, false);
+		MemoryContextReset(graph->scratch);
+	}
+}
+
+/*
+ * Delete the roots themselves.
+ */
+static void
+delete_roots(CascadeGraph *graph)
+{
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1] = {graph->ids};
+
+	spi_run(psprintf("DELETE FROM %s AS t USING pg_catalog.unnest($1) AS r(id) WHERE t.id = r.id",
+					 graph->root->qualified),
+			1, argtypes, args, NULL, false, SPI_OK_DELETE);
+	MemoryContextReset(graph->scratch);
+}
+
+/*
+ * A tally for every root, all zero.
+ */
+static void
+seed_tallies(CascadeGraph *graph, const int64 *ids, int nids, MemoryContext context)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(RootTally);
+	ctl.hcxt = context;
+	graph->tallies = hash_create("cascade roots", nids, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (int i = 0; i < nids; i++)
+	{
+		bool		found;
+		RootTally  *tally = hash_search(graph->tallies, &ids[i], HASH_ENTER, &found);
+
+		if (!found)
+		{
+			memset(&tally->count, 0, sizeof(CascadeCount));
+			tally->last_table = 0;
+		}
+	}
+}
+
+/*
+ * Delete the rows of table whose id is in ids, as Sentry would; see
+ * reconcile_cascade.h.
+ */
+const char *
+cascade_delete(const SentryCatalog *catalog, const char *table, const int64 *ids, int nids,
+			   CascadeCount *counts)
+{
+	MemoryContext cascade_context;
+	MemoryContext outer = CurrentMemoryContext;
+	CascadeGraph graph = {0};
+	const char *fallback = NULL;
+	int			table_number = 0;
+	ListCell   *lc;
+
+	if (nids <= 0)
+		return NULL;
+
+	cascade_context = AllocSetContextCreate(CurrentMemoryContext, "cascade_delete",
+											ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(cascade_context);
+	graph.scratch = AllocSetContextCreate(cascade_context, "cascade_delete statement",
+										  ALLOCSET_DEFAULT_SIZES);
+	graph.catalog = catalog;
+	initStringInfo(&graph.fallback);
+	choose_relations(&graph);
+	load_foreign_keys(&graph);
+	build_graph(&graph, table);
+	order_targets(&graph);
+	graph.ids = int8_array_datum(ids, nids);
+	seed_tallies(&graph, ids, nids, cascade_context);
+
+	if (graph.fallback.len > 0)
+		ereport(NOTICE,
+				(errmsg("references into %s that Sentry's on_delete table does not list were handled by the fallback",
+						graph.root->qualified),
+				 errdetail("%s.", graph.fallback.data),
+				 errhint("This Sentry release has models the extension does not know; please report them.")));
+
+	MemoryContextSwitchTo(graph.scratch);
+	check_foreign(&graph);
 	for (int i = list_length(graph.order) - 1; i >= 0; i--)
 	{
-		CascadeTable *target = (CascadeTable *) list_nth(graph.order, i);
+		CascadeNode *target = (CascadeNode *) list_nth(graph.order, i);
 
-		if (target->nrows > 0)
-			delete_rows(&graph, target);
+		if (target->referenced || target == graph.root)
+			lock_rows(&graph, target);
 	}
+	foreach(lc, graph.order)
+	{
+		CascadeNode *target = (CascadeNode *) lfirst(lc);
+
+		table_number++;
+		null_references(&graph, target);
+		check_protected(&graph, target);
+		if (target != graph.root)
+			delete_rows(&graph, target, table_number);
+	}
+	delete_roots(&graph);
+	MemoryContextSwitchTo(cascade_context);
 
 	for (int i = 0; i < nids; i++)
 	{
-		RootTally  *tally = tally_of(tallies, ids[i]);
+		RootTally  *tally = hash_search(graph.tallies, &ids[i], HASH_FIND, NULL);
 
-		counts[i].root_id = ids[i];
-		counts[i].dependent_rows = tally->dependent_rows;
-		counts[i].dependent_tables = tally->dependent_tables;
-		counts[i].nulled_refs = tally->nulled_refs;
+		counts[i] = tally->count;
 	}
+	if (graph.fallback.len > 0)
+		fallback = MemoryContextStrdup(outer, graph.fallback.data);
 
 	MemoryContextSwitchTo(outer);
 	MemoryContextDelete(cascade_context);
+	return fallback;
 }

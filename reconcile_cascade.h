@@ -1,54 +1,50 @@
 /*-------------------------------------------------------------------------
  *
  * reconcile_cascade.h
- *		Delete rows together with everything that depends on them, found
- *		from the foreign keys in the catalog.
+ *		Delete rows as Sentry's own deletion does: what refers to them is
+ *		deleted, set to NULL, refused or left, as Sentry's models say.
  *
  *-------------------------------------------------------------------------
  */
 #ifndef SENTRY_FIXTURES_RECONCILE_CASCADE_H
 #define SENTRY_FIXTURES_RECONCILE_CASCADE_H
 
+#include "catalog.h"
+
 /* What went with one deleted root row */
 typedef struct CascadeCount
 {
-	int64		root_id;
 	int64		dependent_rows; /* rows deleted besides the root itself */
 	int			dependent_tables;	/* tables those rows were in */
-	int64		nulled_refs;	/* nullable references set to NULL */
+	int64		nulled_refs;	/* references set to NULL (SET_NULL) */
 } CascadeCount;
 
 /*
- * Delete the rows of schema.table whose primary key is in ids[0..nids-1],
- * and their dependants by the rule in reconcile_cascade.c: a row referring to a
- * deleted row through a NOT NULL reference is deleted; through a nullable
- * one, it is deleted when its table has no NOT NULL reference, else kept
- * with that reference set to NULL.  References are the foreign keys, plus
- * the integer columns without one named like the foreign keys into
- * schema.table (sentry_message.project_id, sentry_release.project_id);
- * see reconcile_cascade.c.
+ * Delete the rows of table (of catalog's schema) whose id is in
+ * ids[0..nids-1], with what refers to them, by Sentry's own rule for each
+ * reference (ondelete.h, per generation): CASCADE deletes the referring
+ * row, SET_NULL sets the reference to NULL, PROTECT refuses the delete,
+ * DO_NOTHING leaves the row.  Only Sentry's tables are followed or
+ * written; a foreign key into a doomed row from any other table is an
+ * error naming it.  A foreign key of a Sentry table that the generation's
+ * table does not list is handled by the fallback (NOT NULL: deleted;
+ * nullable: set to NULL), with a NOTICE naming it.
  *
- * The statements run are a constant number per table and foreign key
- * reached, whatever nids and the number of rows: two catalog reads, one
- * SELECT per foreign key followed (more only around a cycle), one UPDATE
- * per nullable reference to clear, one DELETE per table.  They run in the
- * caller's transaction; deferred foreign keys are satisfied at commit,
- * immediate ones too (children are deleted first) unless they form a
- * cycle.
+ * Rows are never held in memory: each statement joins the doomed rows of
+ * the tables above it (a constant number of statements per reference,
+ * whatever nids and the number of rows).  They run in the caller's
+ * transaction, children before parents; the roots and every table
+ * something refers to are locked first (FOR UPDATE), so no row can join
+ * the cascade half way.
  *
- * counts (nids entries, caller-allocated) receives, in the order of ids,
- * what went with each root.  A dependant reachable from several roots is
- * counted once, for the root that reached it first; an id given twice
- * gets the same counts twice; an id with no row gets zeros.
- *
- * Errors (nothing is written before they are raised): no such table; a
- * table rows would be deleted from has no single-column integer primary
- * key; a foreign key into such a table has several columns or does not
- * refer to its primary key.
+ * counts (nids entries, caller-allocated, zeroed) receives, in the order
+ * of ids, what went with each root; a row reachable from several roots
+ * counts once.  Returns NULL, or the text naming the references the
+ * fallback handled, for the caller's report detail.
  *
  * Uses SPI; the caller must be connected.
  */
-extern void cascade_delete(const char *schema, const char *table,
-						   const int64 *ids, int nids, CascadeCount *counts);
+extern const char *cascade_delete(const SentryCatalog *catalog, const char *table,
+								  const int64 *ids, int nids, CascadeCount *counts);
 
 #endif							/* SENTRY_FIXTURES_RECONCILE_CASCADE_H */

@@ -237,6 +237,7 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 	int64	   *ids;
 	CascadeCount *counts;
 	CascadeCount *mappings;
+	const char *fallback;
 	int			i;
 
 	if (ndoomed == 0)
@@ -250,17 +251,12 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 
 	/* first, while the rows they go through still exist */
 	delete_mapping_rows(state, "sentry_project", ids, ndoomed, mappings);
-	cascade_delete(state->catalog->schema, "sentry_project", ids, ndoomed, counts);
+	fallback = cascade_delete(state->catalog, "sentry_project", ids, ndoomed, counts);
 
 	for (i = 0; i < ndoomed; i++)
 		report_row(&state->report, REPORT_DELETE, "project", doomed[i]->name, doomed[i]->id,
-				   psprintf("replaced by project id %s; " INT64_FORMAT
-							" dependent rows in %d tables deleted, " INT64_FORMAT
-							" references set to NULL",
-							wanted_ids[i],
-							counts[i].dependent_rows + mappings[i].dependent_rows,
-							counts[i].dependent_tables + mappings[i].dependent_tables,
-							counts[i].nulled_refs + mappings[i].nulled_refs));
+				   psprintf("replaced by project id %s; %s", wanted_ids[i],
+							detail_cascade(&counts[i], &mappings[i], fallback, true)));
 }
 
 /*

@@ -48,6 +48,7 @@ delete_selected(ReconcileState *state, const char *table, const char *kind,
 	char	  **what = palloc(Max(n, 1) * sizeof(char *));
 	CascadeCount *counts = palloc0(Max(n, 1) * sizeof(CascadeCount));
 	CascadeCount *mappings = palloc0(Max(n, 1) * sizeof(CascadeCount));
+	const char *fallback;
 	uint64		i;
 
 	if (n == 0)
@@ -61,17 +62,13 @@ delete_selected(ReconcileState *state, const char *table, const char *kind,
 
 	/* first, while the rows they go through still exist */
 	delete_mapping_rows(state, table, ids, (int) n, mappings);
-	cascade_delete(state->catalog->schema, table, ids, (int) n, counts);
+	fallback = cascade_delete(state->catalog, table, ids, (int) n, counts);
 
 	for (i = 0; i < n; i++)
 		report_row(&state->report, REPORT_DELETE, kind, names[i], ids[i],
-				   psprintf("%s%snot in the fixture; " INT64_FORMAT
-							" dependent rows in %d tables deleted, " INT64_FORMAT
-							" references set to NULL", what[i] ? what[i] : "",
+				   psprintf("%s%snot in the fixture; %s", what[i] ? what[i] : "",
 							what[i] ? "; " : "",
-							counts[i].dependent_rows + mappings[i].dependent_rows,
-							counts[i].dependent_tables + mappings[i].dependent_tables,
-							counts[i].nulled_refs));
+							detail_cascade(&counts[i], &mappings[i], fallback, true)));
 }
 
 /*
@@ -198,6 +195,7 @@ prune_members(ReconcileState *state)
 	char	  **names;
 	CascadeCount *counts;
 	CascadeCount *mappings;
+	const char *fallback;
 	uint64		n;
 	uint64		i;
 
@@ -228,13 +226,11 @@ prune_members(ReconcileState *state)
 	}
 	/* first, while the memberships they go through still exist */
 	delete_mapping_rows(state, "sentry_organizationmember", ids, (int) n, mappings);
-	cascade_delete(state->catalog->schema, "sentry_organizationmember", ids, (int) n, counts);
+	fallback = cascade_delete(state->catalog, "sentry_organizationmember", ids, (int) n, counts);
 	for (i = 0; i < n; i++)
 		report_row(&state->report, REPORT_DELETE, "member", names[i], ids[i],
-				   psprintf("not in the fixture; the user stays; " INT64_FORMAT
-							" dependent rows in %d tables deleted",
-							counts[i].dependent_rows + mappings[i].dependent_rows,
-							counts[i].dependent_tables + mappings[i].dependent_tables));
+				   psprintf("not in the fixture; the user stays; %s",
+							detail_cascade(&counts[i], &mappings[i], fallback, false)));
 }
 
 /*

@@ -68,6 +68,28 @@ detail_init(StringInfo detail)
 }
 
 /*
+ * detail_cascade: see reconcile_util.h.
+ */
+char *
+detail_cascade(const CascadeCount *cascade, const CascadeCount *mapping,
+			   const char *fallback, bool with_nulled)
+{
+	StringInfoData detail;
+
+	initStringInfo(&detail);
+	appendStringInfo(&detail, INT64_FORMAT " dependent rows in %d tables deleted",
+					 cascade->dependent_rows + mapping->dependent_rows,
+					 cascade->dependent_tables + mapping->dependent_tables);
+	if (with_nulled)
+		appendStringInfo(&detail, ", " INT64_FORMAT " references set to NULL",
+						 cascade->nulled_refs);
+	if (fallback != NULL)
+		appendStringInfo(&detail, "; not in Sentry's on_delete table, by the fallback: %s",
+						 fallback);
+	return detail.data;
+}
+
+/*
  * Append "field: old -> new" (", "-separated) to a report detail.
  */
 void

@@ -10,6 +10,7 @@
 
 #include "lib/stringinfo.h"
 
+#include "reconcile_cascade.h"
 #include "reconcile_int.h"
 #include "tablewrite.h"
 
@@ -29,6 +30,14 @@ extern void detail_init(StringInfo detail);
 /* Append "field: old -> new" to a detail */
 extern void detail_change(StringInfo detail, const char *field,
 						  const char *old_value, const char *new_value);
+
+/*
+ * What went with a deleted row, for its report detail: "N dependent rows
+ * in M tables deleted", then ", K references set to NULL" when with_nulled,
+ * then the references the cascade's fallback handled, if any
+ */
+extern char *detail_cascade(const CascadeCount *cascade, const CascadeCount *mapping,
+							const char *fallback, bool with_nulled);
 
 /* The slug this generation's Sentry gives a name */
 extern char *reconcile_slug(const ReconcileState *state, const char *name);

@@ -100,15 +100,15 @@ note $applied;
 # rule 1: delete and recreate, with the cascade and the unconstrained references
 is($node->safe_psql($db, "SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM sentry_project WHERE id IN (50, 60)"),
 	'60:legacy', 'rule 1 replaced project 50 by project 60');
-like($applied, qr/delete\|project\|legacy\|50\|replaced by project id 60; 4 dependent rows in 4 tables deleted, 1 references set to NULL/,
-	'the delete row counts what went with the project, key mappings included, and the unlinked bookmark');
+like($applied, qr/delete\|project\|legacy\|50\|replaced by project id 60; 5 dependent rows in 5 tables deleted, 0 references set to NULL/,
+	'the delete row counts what went with the project, key mappings and the bookmark included');
 is($node->safe_psql($db, q{
 	SELECT (SELECT count(*) FROM sentry_groupedmessage WHERE id = 500)
 	    || ',' || (SELECT count(*) FROM sentry_environmentproject WHERE id = 500)
-	    || ',' || (SELECT coalesce(project_id::text, 'null') FROM sentry_projectbookmark WHERE id = 500)
+	    || ',' || coalesce((SELECT coalesce(project_id::text, 'null') FROM sentry_projectbookmark WHERE id = 500), 'gone')
 	    || ',' || (SELECT count(*) FROM sentry_projectkey WHERE id = 502)
 	    || ',' || (SELECT count(*) FROM sentry_projectkeymapping WHERE project_key_id = 502)}),
-	'0,0,null,0,0', "the project's group, environment link, key and key mapping went with it; its bookmark (owned by a user) was unlinked");
+	'0,0,gone,0,0', "the project's group, environment link, key, key mapping and bookmark (on_delete=CASCADE) went with it");
 is($node->safe_psql($db, q{
 	SELECT (SELECT count(*) FROM sentry_projectbookmark WHERE id = 501)
 	    || ',' || (SELECT count(*) FROM sentry_environmentproject WHERE id = 501)
