@@ -16,11 +16,10 @@
  * project gets what Sentry gives a new project (default alert rule, saved
  * searches or project options, by generation).
  *
- * A deleted project takes along what refers to it through the catalog's
- * foreign keys, and through the columns Sentry keeps without a constraint
- * whose names its foreign keys use (reconcile_cascade.c); and the
- * control-silo mapping rows of its keys, which nothing in the catalog ties
- * to the keys (reconcile_mapping.c).
+ * A deleted project takes along what Sentry's own deletion would, by each
+ * reference's on_delete (reconcile_cascade.c); and the control-silo mapping
+ * rows of its keys, which nothing in the catalog ties to the keys
+ * (reconcile_mapping.c).
  *
  *-------------------------------------------------------------------------
  */
