@@ -7,6 +7,9 @@
 #   bench/run.sh --smoke    100 projects, one run (what the test suite runs)
 #   bench/run.sh --corpus   time and memory of each malformed or hostile
 #                           fixture of t/010_corpus.pl (bench/corpus.py)
+#   bench/run.sh --cascade  deleting a project with 1,000,000 dependent rows,
+#                           cascade against DELETE ... USING (bench/cascade.py;
+#                           needs sentry-9.1.sql and sentry-current-full.sql)
 # Other options go to bench/bench.py (--runs N, --sizes A,B,..., --verbose).
 #
 # It builds the extension and installs it into a private directory (the
@@ -48,7 +51,7 @@ trap stop_cluster EXIT
 make -s
 make -s install DESTDIR="$tmp/inst" >/dev/null
 cp "$schema" "$tmp/schema.sql"
-cp bench/bench.py bench/corpus.py t/HostileFixtures.pm "$tmp/"
+cp bench/bench.py bench/corpus.py bench/cascade.py t/HostileFixtures.pm "$tmp/"
 cp -r t/corpus "$tmp/corpus"
 mkdir "$tmp/cases"
 chown -R postgres: "$tmp"
@@ -61,6 +64,16 @@ echo "server: PostgreSQL $("$bindir/postgres" --version | awk '{ print $3 }'), f
 	"schema: $(basename "$schema"); $(nproc) CPUs"
 # bench.py and corpus.py exit 1 when a target is missed: keep their output
 # and status
+if [ "${1:-}" = --cascade ]; then
+	schemas=$(dirname "$schema")
+	cp "$schemas/sentry-9.1.sql" "$schemas/sentry-current-full.sql" "$tmp/"
+	chown postgres: "$tmp"/*.sql
+	shift
+	quoted_args=""
+	[ $# -gt 0 ] && quoted_args=$(printf " %q" "$@")
+	as_postgres "cd '$tmp' && /usr/bin/python3 cascade.py --host '$tmp' --port $port --schema9 '$tmp/sentry-9.1.sql' --schema-current '$tmp/sentry-current-full.sql'$quoted_args"
+	exit
+fi
 if [ "${1:-}" = --corpus ]; then
 	as_postgres "cd '$tmp' && /usr/bin/python3 corpus.py --host '$tmp' --port $port --schema '$tmp/schema.sql' --tdir '$tmp' --workdir '$tmp/cases'"
 	exit
