@@ -47,7 +47,9 @@ typedef struct UserSpec
 	const char *password_hash;
 	bool		superuser;		/* also staff; else not a superuser */
 	const char *role;			/* organization role */
-	const bool *teams;			/* per fixture team: a member of it? */
+	const int  *team_indexes;	/* the fixture teams it is a member of:
+								 * ascending, each once */
+	int			nteams;
 } UserSpec;
 
 /* Sentry's role for a member the fixture gives none */
@@ -582,34 +584,25 @@ reconcile_user_roles(ReconcileState *state, const UserWork *work, int n)
 	reconcile_insert(state, inserts);
 }
 
-/* A membership of a team, as it is */
-typedef struct ExistingTeamMember
+/* A team membership that needs a write: work[user] and fixture team team */
+typedef struct TeamMembershipChange
 {
-	int64		id;
-	int64		team_id;
-	bool		is_active;
-} ExistingTeamMember;
-
-/* The membership of team_id among members, or NULL */
-static ExistingTeamMember *
-team_member_of(List *members, int64 team_id)
-{
-	ListCell   *lc;
-
-	foreach(lc, members)
-	{
-		ExistingTeamMember *member = (ExistingTeamMember *) lfirst(lc);
-
-		if (member->team_id == team_id)
-			return member;
-	}
-	return NULL;
-}
+	int			user;
+	int			team;
+	int64		id;				/* the membership; 0 when there is none */
+	bool		wanted;			/* asked for (create or activate), else delete */
+} TeamMembershipChange;
 
 /*
- * Each user's memberships of the fixture's teams follow spec->teams: an
- * active membership of each team it names, none of the others.
+ * Each user's memberships of the fixture's teams follow spec->team_indexes:
+ * an active membership of each team it names, none of the others.
  * Memberships of teams the fixture does not name are left alone.
+ *
+ * The work is over the memberships asked for and those that exist, never
+ * over every user and every fixture team: one query joins the asked-for
+ * (user, team) pairs with the existing memberships of the users and the
+ * fixture's teams and returns only the pairs that need a write, in user
+ * then fixture-team order; the rest are unchanged.
  */
 static void
 reconcile_team_memberships(ReconcileState *state, const UserWork *work, int n)
@@ -622,9 +615,12 @@ reconcile_team_memberships(ReconcileState *state, const UserWork *work, int n)
 	});
 	RowBatch   *updates = row_batch_create(table, 2, (const char *[]) {"id", "is_active"});
 	int64	   *member_ids = palloc(Max(n, 1) * sizeof(int64));
-	Oid			argtypes[1] = {INT8ARRAYOID};
-	Datum		args[1];
-	List	  **existing = palloc0(Max(n, 1) * sizeof(List *));
+	int			nwanted = 0;
+	int64	   *wanted_user;
+	int64	   *wanted_team;
+	Oid			argtypes[4] = {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID};
+	Datum		args[4];
+	TeamMembershipChange *changes;
 	int64	   *stale;
 	int			nstale = 0;
 	int			nnew = 0;
@@ -632,66 +628,83 @@ reconcile_team_memberships(ReconcileState *state, const UserWork *work, int n)
 	uint64		nrows;
 
 	for (int i = 0; i < n; i++)
+	{
 		member_ids[i] = work[i].member_id;
+		nwanted += work[i].spec->nteams;
+	}
+	/* the asked-for pairs, as 1-based ordinals of work[] and fixture teams */
+	wanted_user = palloc(Max(nwanted, 1) * sizeof(int64));
+	wanted_team = palloc(Max(nwanted, 1) * sizeof(int64));
+	nwanted = 0;
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < work[i].spec->nteams; k++)
+		{
+			wanted_user[nwanted] = i + 1;
+			wanted_team[nwanted] = work[i].spec->team_indexes[k] + 1;
+			nwanted++;
+		}
 	args[0] = int8_array_datum(member_ids, n);
-	nrows = spi_select(psprintf("SELECT u.i, mt.id, mt.team_id, mt.is_active"
-								" FROM pg_catalog.unnest($1) WITH ORDINALITY AS u(member_id, i)"
-								" JOIN %s AS mt ON mt.organizationmember_id = u.member_id"
-								" ORDER BY u.i, mt.id",
-								table->qualified_name), 1, argtypes, args);
+	args[1] = int8_array_datum(state->team_ids, fixture->nteams);
+	args[2] = int8_array_datum(wanted_user, nwanted);
+	args[3] = int8_array_datum(wanted_team, nwanted);
+
+	/* per pair: user, team, the membership (NULL: none), asked for? */
+	nrows = spi_select(psprintf("SELECT coalesce(w.i, e.i), coalesce(w.t, e.t), e.id, w.i IS NOT NULL"
+								" FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)) AS w(i, t)"
+								" FULL JOIN (SELECT m.i, t.t, mt.id, mt.is_active"
+								" FROM pg_catalog.unnest($1) WITH ORDINALITY AS m(member_id, i)"
+								" JOIN %s AS mt ON mt.organizationmember_id = m.member_id"
+								" JOIN pg_catalog.unnest($2) WITH ORDINALITY AS t(team_id, t)"
+								" ON t.team_id = mt.team_id) AS e ON e.i = w.i AND e.t = w.t"
+								" WHERE w.i IS NULL OR e.id IS NULL OR NOT e.is_active"
+								" ORDER BY 1, 2",
+								table->qualified_name), 4, argtypes, args);
+	changes = palloc(Max(nrows, 1) * sizeof(TeamMembershipChange));
 	for (uint64 row = 0; row < nrows; row++)
 	{
-		int			i = (int) spi_get_int64(row, 1) - 1;
-		ExistingTeamMember *member = palloc(sizeof(ExistingTeamMember));
-
-		member->id = spi_get_int64(row, 2);
-		member->team_id = spi_get_int64(row, 3);
-		member->is_active = spi_get_bool(row, 4);
-		existing[i] = lappend(existing[i], member);
+		changes[row].user = (int) spi_get_int64(row, 1) - 1;
+		changes[row].team = (int) spi_get_int64(row, 2) - 1;
+		changes[row].id = spi_get_int64(row, 3);
+		changes[row].wanted = spi_get_bool(row, 4);
+		nnew += changes[row].wanted && changes[row].id == 0;
+		nwanted -= changes[row].wanted;
 	}
+	SPI_freetuptable(SPI_tuptable);
 	stale = palloc(Max(nrows, 1) * sizeof(int64));
-
-	for (int i = 0; i < n; i++)
-		for (int t = 0; t < fixture->nteams; t++)
-			nnew += work[i].spec->teams[t] && team_member_of(existing[i], state->team_ids[t]) == NULL;
 	new_ids = reconcile_new_ids(state, table, nnew);
 	nnew = 0;
 
-	for (int i = 0; i < n; i++)
+	for (uint64 row = 0; row < nrows; row++)
 	{
-		for (int t = 0; t < fixture->nteams; t++)
-		{
-			ExistingTeamMember *member = team_member_of(existing[i], state->team_ids[t]);
-			const char *name = psprintf("%s/%s", work[i].spec->email, fixture->teams[t].name.value);
+		const TeamMembershipChange *change = &changes[row];
+		const UserWork *user = &work[change->user];
+		const char *name = psprintf("%s/%s", user->spec->email,
+									fixture->teams[change->team].name.value);
 
-			if (!work[i].spec->teams[t])
-			{
-				if (member != NULL)
-				{
-					stale[nstale++] = member->id;
-					report_row(&state->report, REPORT_DELETE, "team_member", name, member->id,
-							   NULL);
-				}
-			}
-			else if (member == NULL)
-			{
-				row_batch_add(inserts, (const char *[]) {
-					int64_text(new_ids[nnew]), int64_text(work[i].member_id),
-						int64_text(state->team_ids[t]), "true"
-				});
-				report_row(&state->report, REPORT_CREATE, "team_member", name, new_ids[nnew], NULL);
-				nnew++;
-			}
-			else if (!member->is_active)
-			{
-				row_batch_add(updates, (const char *[]) {int64_text(member->id), "true"});
-				report_row(&state->report, REPORT_UPDATE, "team_member", name, member->id,
-						   "is_active: false -> true");
-			}
-			else
-				report_unchanged(&state->report);
+		if (!change->wanted)
+		{
+			stale[nstale++] = change->id;
+			report_row(&state->report, REPORT_DELETE, "team_member", name, change->id, NULL);
+		}
+		else if (change->id == 0)
+		{
+			row_batch_add(inserts, (const char *[]) {
+				int64_text(new_ids[nnew]), int64_text(user->member_id),
+					int64_text(state->team_ids[change->team]), "true"
+			});
+			report_row(&state->report, REPORT_CREATE, "team_member", name, new_ids[nnew], NULL);
+			nnew++;
+		}
+		else
+		{
+			row_batch_add(updates, (const char *[]) {int64_text(change->id), "true"});
+			report_row(&state->report, REPORT_UPDATE, "team_member", name, change->id,
+					   "is_active: false -> true");
 		}
 	}
+	/* the asked-for memberships that needed no write */
+	for (int i = 0; i < nwanted; i++)
+		report_unchanged(&state->report);
 
 	table_delete_ids(table, stale, nstale);
 	row_batch_update(updates);
@@ -724,12 +737,11 @@ void
 reconcile_admin(ReconcileState *state)
 {
 	const FixtureAdmin *admin = &state->fixture->admin;
-	bool	   *every_team = palloc(Max(state->fixture->nteams, 1) * sizeof(bool));
+	int		   *every_team = palloc(Max(state->fixture->nteams, 1) * sizeof(int));
 	UserSpec	spec;
-	int			i;
 
-	for (i = 0; i < state->fixture->nteams; i++)
-		every_team[i] = true;
+	for (int t = 0; t < state->fixture->nteams; t++)
+		every_team[t] = t;
 	spec.email = admin->email.value;
 	spec.username = admin->username.value;
 	spec.name = NULL;
@@ -737,22 +749,33 @@ reconcile_admin(ReconcileState *state)
 	spec.password_hash = admin->password_hash.value;
 	spec.superuser = true;
 	spec.role = "owner";
-	spec.teams = every_team;
+	spec.team_indexes = every_team;
+	spec.nteams = state->fixture->nteams;
 	reconcile_user_specs(state, &spec, 1);
 }
 
+/* qsort: team indexes, ascending */
+static int
+team_index_cmp(const void *a, const void *b)
+{
+	return (*(const int *) a > *(const int *) b) - (*(const int *) a < *(const int *) b);
+}
+
 /*
- * The UserSpec of a fixture entry; teams, filled per fixture team, is
- * the caller's.
+ * The UserSpec of a fixture entry; a team the entry names twice counts
+ * once.
  */
 static void
-user_spec_of(const Fixture *fixture, const FixtureUser *user, UserSpec *spec, bool *teams)
+user_spec_of(const FixtureUser *user, UserSpec *spec)
 {
-	int			k;
+	int		   *teams = palloc(Max(user->nteams, 1) * sizeof(int));
+	int			nteams = 0;
 
-	memset(teams, 0, Max(fixture->nteams, 1) * sizeof(bool));
-	for (k = 0; k < user->nteams; k++)
-		teams[user->team_indexes[k]] = true;
+	memcpy(teams, user->team_indexes, user->nteams * sizeof(int));
+	qsort(teams, user->nteams, sizeof(int), team_index_cmp);
+	for (int k = 0; k < user->nteams; k++)
+		if (nteams == 0 || teams[nteams - 1] != teams[k])
+			teams[nteams++] = teams[k];
 	spec->email = user->email.value;
 	spec->username = user->username.value;
 	spec->name = user->name.value;
@@ -760,7 +783,8 @@ user_spec_of(const Fixture *fixture, const FixtureUser *user, UserSpec *spec, bo
 	spec->password_hash = user->password_hash.value;
 	spec->superuser = user->superuser;
 	spec->role = user->role.value ? user->role.value : DEFAULT_USER_ROLE;
-	spec->teams = teams;
+	spec->team_indexes = teams;
+	spec->nteams = nteams;
 }
 
 /*
@@ -774,7 +798,6 @@ reconcile_users(ReconcileState *state)
 	UserSpec   *specs = palloc(Max(fixture->nusers, 1) * sizeof(UserSpec));
 
 	for (int i = 0; i < fixture->nusers; i++)
-		user_spec_of(fixture, &fixture->users[i], &specs[i],
-					 palloc(Max(fixture->nteams, 1) * sizeof(bool)));
+		user_spec_of(&fixture->users[i], &specs[i]);
 	reconcile_user_specs(state, specs, fixture->nusers);
 }
