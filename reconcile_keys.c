@@ -179,7 +179,10 @@ find_free_key_of_project(const KeyIndex *index, int64 project_id)
 
 /*
  * Queue the update that makes key match the fixture project, and report
- * it; report nothing when it already matches.
+ * it; report nothing when it already matches.  A DSN without a secret
+ * leaves the key's secret as it is, none (NULL or empty) included: that
+ * alone is no change.  A key written for another reason that has no
+ * secret gets one, as ProjectKey.save() gives it.
  */
 static void
 update_key(ReconcileState *state, RowBatch *updates, const FixtureProject *fp,
@@ -195,7 +198,8 @@ update_key(ReconcileState *state, RowBatch *updates, const FixtureProject *fp,
 	if (key->project_id != dsn->project_id)
 		detail_change(&detail, "project_id", int64_text(key->project_id),
 					  int64_text(dsn->project_id));
-	if (key->secret_key == NULL || strcmp(key->secret_key, secret) != 0)
+	if (secret != NULL && secret[0] != '\0' &&
+		(key->secret_key == NULL || strcmp(key->secret_key, secret) != 0))
 		detail_change(&detail, "secret_key", report_secret_prefix(key->secret_key),
 					  report_secret_prefix(secret));
 	if (key->status != KEY_STATUS_ACTIVE)
@@ -205,6 +209,12 @@ update_key(ReconcileState *state, RowBatch *updates, const FixtureProject *fp,
 	{
 		report_unchanged(&state->report);
 		return;
+	}
+	if (secret == NULL || secret[0] == '\0')
+	{
+		/* a plan cannot know a generated secret: reported as such */
+		secret = random_hex_key();
+		detail_change(&detail, "secret_key", report_secret_prefix(key->secret_key), "(generated)");
 	}
 	row_batch_add(updates, (const char *[]) {
 		int64_text(key->id), int64_text(dsn->project_id), dsn->public_key, secret, "0"
