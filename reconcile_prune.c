@@ -175,11 +175,67 @@ prune_teams(ReconcileState *state)
 							   3, argtypes, args));
 }
 
+/* The role of an organization's owners (roles.get_top_dog()) */
+#define OWNER_ROLE "owner"
+
+/* Owners named in the refusal; more are counted */
+#define MAX_OWNERS_SHOWN 10
+
+/*
+ * Refuse, before a membership is deleted, a prune that would leave the
+ * organization without an owner, as Sentry refuses to remove its only
+ * remaining owner: an organization nobody owns can only be repaired by
+ * hand.  An owner is an owner membership of an active user (Sentry's
+ * _is_only_owner()).  The last query returned the memberships to delete,
+ * with the email in column 2 and whether it is an owner in column 3; an
+ * organization that has no owner before the prune is not refused.
+ */
+static void
+check_owner_stays(ReconcileState *state, const CatalogTable *members,
+				  const CatalogTable *users, Datum emails, uint64 ndeleted)
+{
+	Oid			argtypes[3] = {INT8OID, TEXTARRAYOID, TEXTOID};
+	Datum		args[3] = {Int64GetDatum(state->organization_id), emails,
+	CStringGetTextDatum(OWNER_ROLE)};
+	StringInfoData owners;
+	uint64		nowners = 0;
+
+	initStringInfo(&owners);
+	for (uint64 i = 0; i < ndeleted; i++)
+		if (spi_get_bool(i, 3))
+		{
+			if (nowners < MAX_OWNERS_SHOWN)
+				appendStringInfo(&owners, "%s%s", nowners > 0 ? ", " : "", spi_get_text(i, 2));
+			nowners++;
+		}
+	if (nowners == 0)
+		return;
+	if (nowners > MAX_OWNERS_SHOWN)
+		appendStringInfo(&owners, " and " UINT64_FORMAT " more", nowners - MAX_OWNERS_SHOWN);
+
+	/* the owners the fixture names, which stay */
+	if (spi_select(psprintf("SELECT FROM %s AS m JOIN %s AS u ON u.id = m.user_id"
+							" WHERE m.organization_id = $1 AND m.role = $3 AND u.is_active"
+							" AND EXISTS (SELECT FROM pg_catalog.unnest($2) AS f(email)"
+							" WHERE pg_catalog.upper(f.email) = pg_catalog.upper(u.email)) LIMIT 1",
+							members->qualified_name, users->qualified_name),
+				   3, argtypes, args) > 0)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION),
+			 errmsg("prune would leave the organization without an owner"),
+			 errdetail_plural("Prune would remove the membership of its only owner, %s, whom the fixture does not name.",
+							  "Prune would remove the memberships of all its owners, whom the fixture does not name: %s.",
+							  (unsigned long) nowners, owners.data),
+			 errhint("Name an owner to keep under admin: or under users: with role: owner.")));
+}
+
 /*
  * Memberships of users the fixture does not name; the users stay, and
  * invitations (memberships without a user) are left alone.  The
  * memberships go with their team memberships (reconcile_cascade.c) and
- * mapping rows; one delete row each, named by the email.
+ * mapping rows; one delete row each, named by the email.  The
+ * organization keeps an owner (check_owner_stays).
  */
 static void
 prune_members(ReconcileState *state)
@@ -189,8 +245,8 @@ prune_members(ReconcileState *state)
 	Fixture    *fixture = state->fixture;
 	char	  **emails = palloc((fixture->nusers + 1) * sizeof(char *));
 	int			nemails = 0;
-	Oid			argtypes[2] = {INT8OID, TEXTARRAYOID};
-	Datum		args[2];
+	Oid			argtypes[3] = {INT8OID, TEXTARRAYOID, TEXTOID};
+	Datum		args[3];
 	int64	   *ids;
 	char	  **names;
 	CascadeCount *counts;
@@ -205,13 +261,15 @@ prune_members(ReconcileState *state)
 		emails[nemails++] = fixture->users[i].email.value;
 	args[0] = Int64GetDatum(state->organization_id);
 	args[1] = text_array_datum(emails, nemails);
+	args[2] = CStringGetTextDatum(OWNER_ROLE);
 
-	n = spi_select(psprintf("SELECT m.id, u.email FROM %s AS m JOIN %s AS u ON u.id = m.user_id"
+	n = spi_select(psprintf("SELECT m.id, u.email, m.role IS NOT DISTINCT FROM $3 AND u.is_active"
+							" FROM %s AS m JOIN %s AS u ON u.id = m.user_id"
 							" WHERE m.organization_id = $1 AND NOT EXISTS (SELECT FROM pg_catalog.unnest($2) AS f(email)"
 							" WHERE pg_catalog.upper(f.email) = pg_catalog.upper(u.email))"
 							" ORDER BY m.id",
 							members->qualified_name, users->qualified_name),
-				   2, argtypes, args);
+				   3, argtypes, args);
 	if (n == 0)
 		return;
 
@@ -224,6 +282,7 @@ prune_members(ReconcileState *state)
 		ids[i] = spi_get_int64(i, 1);
 		names[i] = spi_get_text(i, 2);
 	}
+	check_owner_stays(state, members, users, args[1], n);
 	/* first, while the memberships they go through still exist */
 	delete_mapping_rows(state, "sentry_organizationmember", ids, (int) n, mappings);
 	fallback = cascade_delete(state->catalog, "sentry_organizationmember", ids, (int) n, counts);
