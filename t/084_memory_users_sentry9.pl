@@ -5,7 +5,9 @@
 # second one that changes nothing and on one that moves every user to
 # other teams; and each of them leaves exactly the team memberships the
 # fixture asks for.  It is a bound, not a timing: the figures are printed
-# for the record.
+# for the record.  Under AddressSanitizer (sanitize.sh) the bound is
+# skipped: its quarantine keeps up to 256 MB of freed memory resident, so
+# VmHWM measures the sanitizer, not the extension.
 use strict;
 use warnings;
 use FindBin;
@@ -67,7 +69,8 @@ sub wanted
 
 # The peak memory of one apply: VmHWM of a session of its own, after a
 # small apply that loaded the extension and the catalog, then after the
-# apply; returns (report rows, peak above the first figure, first figure)
+# apply; returns (report rows, peak above the first figure, first figure,
+# whether the backend runs under AddressSanitizer)
 sub measured_apply
 {
 	my ($read) = @_;
@@ -83,17 +86,22 @@ sub measured_apply
 	my $idle = $hwm->();
 	my $rows = $session->query_safe("SELECT count(*) FROM sentry_fixtures_apply($read)");
 	my $peak = $hwm->() - $idle;
+	my $asan = slurp_file("/proc/$pid/maps") =~ /libasan/;
 	$session->quit;
-	return ($rows, $peak, $idle);
+	return ($rows, $peak, $idle, $asan);
 }
 
 for my $run ([ 'first apply', 0 ], [ 'apply with nothing to do', 0 ], [ 'apply moving every user', 7 ])
 {
 	my ($label, $shift) = @$run;
-	my ($rows, $peak, $idle) = measured_apply(fixture($shift));
+	my ($rows, $peak, $idle, $asan) = measured_apply(fixture($shift));
 	note sprintf('%s: %d report rows, peak memory %.1f MB above the %.1f MB before it',
 		$label, $rows, $peak / 1024, $idle / 1024);
-	cmp_ok($peak, '<', $limit_kb, "$label: $nteams teams x $nusers users stays under 256 MB above idle");
+	SKIP:
+	{
+		skip "$label: the server runs under AddressSanitizer, whose quarantine VmHWM would measure", 1 if $asan;
+		cmp_ok($peak, '<', $limit_kb, "$label: $nteams teams x $nusers users stays under 256 MB above idle");
+	}
 	is($rows, 0, "$label: no report rows") if $label eq 'apply with nothing to do';
 	is($node->safe_psql($db, $memberships), wanted($shift), "$label: exactly the team memberships the fixture asks for");
 }
