@@ -41,12 +41,10 @@
 
 #include "bootstrap.h"
 #include "dumplex.h"
+#include "pg_compat.h"
 #include "sentry_fixtures.h"
 #include "spiutil.h"
 
-#if PG_VERSION_NUM < 140000
-typedef CopyState CopyFromState;
-#endif
 
 /* How much of a statement an error context shows */
 #define CONTEXT_TEXT_BYTES 60
@@ -442,15 +440,9 @@ copy_from_dump(DumpLexer *lexer, const char *sql, CopyStmt *stmt,
 
 	copy_data_pos = data.text;
 	copy_data_end = data.text + data.len;
-#if PG_VERSION_NUM >= 140000
 	cstate = BeginCopyFrom(pstate, rel, NULL, NULL, false, copy_data_source,
 						   stmt->attlist,
 						   copy_options_in_server_encoding(stmt->options));
-#else
-	cstate = BeginCopyFrom(pstate, rel, NULL, false, copy_data_source,
-						   stmt->attlist,
-						   copy_options_in_server_encoding(stmt->options));
-#endif
 	rows = CopyFrom(cstate);
 	EndCopyFrom(cstate);
 	copy_data_pos = copy_data_end = NULL;
@@ -492,11 +484,7 @@ load_statement(DumpLexer *lexer, LoadPosition *position,
 	List	   *parsetree;
 	Node	   *stmt;
 
-#if PG_VERSION_NUM >= 140000
 	parsetree = raw_parser(sql, RAW_PARSE_DEFAULT);
-#else
-	parsetree = raw_parser(sql);
-#endif
 	if (list_length(parsetree) != 1)
 		elog(ERROR, "dump statement parsed into %d statements",
 			 list_length(parsetree));

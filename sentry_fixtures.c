@@ -29,17 +29,13 @@
 #include "dsn.h"
 #include "export.h"
 #include "password.h"
+#include "pg_compat.h"
 #include "reconcile.h"
 #include "sentry_fixtures.h"
 #include "urlprefix.h"
 #include "validate.h"
 
 PG_MODULE_MAGIC;
-
-#if PG_VERSION_NUM < 160000
-/* fmgr.h declares it from PostgreSQL 16 on */
-void		_PG_init(void);
-#endif
 
 char	   *sentry_fixtures_url_prefix = NULL;
 char	   *sentry_fixtures_organization = NULL;

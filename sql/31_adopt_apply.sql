@@ -3,7 +3,8 @@
 -- the export's text, its round trip, what prune deletes, users' roles and
 -- teams
 --
-\getenv abs_srcdir PG_ABS_SRCDIR
+-- the source tree is pg_regress's working directory (\getenv is PostgreSQL 15's)
+\set abs_srcdir `pwd`
 \set ECHO none
 \set schema_file :abs_srcdir '/t/sentry9_test_schema.sql'
 SET client_min_messages = warning;

@@ -1,0 +1,225 @@
+#!/bin/bash
+#
+# t/pg_matrix.sh: the whole test suite on other PostgreSQL majors, each in
+# a Debian chroot of the release that carries it.
+#
+#   t/pg_matrix.sh MAJOR...        (as root; e.g. t/pg_matrix.sh 13 17 18)
+#
+# Majors and suites: 13 bullseye, 15 bookworm, 17 trixie, 18 sid (no
+# Debian release has 14; 13 and 15 bracket it).  For each major: make the
+# chroot or reuse the cached one, copy the tree and ../shared/sentry-schemas
+# into it, build with -Wall -Wextra -Werror, install the build into the
+# chroot's PostgreSQL, then run, as the postgres user, pg_regress on a
+# throwaway cluster (pg_virtualenv) and the TAP suite (which makes its
+# own clusters).
+#
+# Chroots are cached in $SENTRY_FIXTURES_CHROOTS (default
+# /var/cache/sentry_fixtures/chroots), one directory per suite, made with
+# debootstrap --variant=minbase from Debian's archive ($DEBIAN_MIRROR
+# overrides debootstrap's default mirror) plus the packages the suite
+# needs; the packages are checked, and installed when missing, on every
+# run.  Remove a directory to make that chroot again.  /proc, /dev and
+# /dev/shm are mounted in a chroot only while it is in use and unmounted on
+# exit, also when a step fails or the script is interrupted.
+#
+# MATRIX_JOBS (default 2) majors run at the same time.  The fuzz test's
+# variant count is lowered to MATRIX_FUZZ_COUNT (default 20000, as in
+# sanitize.sh's run); every other test runs as it does on the host.
+#
+# Output: each major's build, pg_regress and TAP result, then one line per
+# major "PostgreSQL NN: N passed, N failed", a line "failed on: PostgreSQL
+# NN ..." when any failed, and last "N passed, N failed" for all of them.
+# The exit status is non-zero on any failure.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+schemas=${SENTRY_SCHEMAS:-$top/../shared/sentry-schemas}
+cache=${SENTRY_FIXTURES_CHROOTS:-/var/cache/sentry_fixtures/chroots}
+jobs=${MATRIX_JOBS:-2}
+fuzz_count=${MATRIX_FUZZ_COUNT:-20000}
+
+packages_for() {
+	echo "postgresql-$1 postgresql-server-dev-$1 libyaml-dev libssl-dev pkg-config make gcc" \
+		"libipc-run-perl python3 python3-sentry-sdk python3-django python3-psycopg2 valgrind"
+}
+
+suite_of() {
+	case $1 in
+	13) echo bullseye ;;
+	15) echo bookworm ;;
+	17) echo trixie ;;
+	18) echo sid ;;
+	*) return 1 ;;
+	esac
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "pg_matrix.sh: run as root (it makes chroots)" >&2
+	exit 1
+fi
+if [ $# -eq 0 ]; then
+	echo "usage: t/pg_matrix.sh MAJOR..." >&2
+	exit 2
+fi
+for major in "$@"; do
+	suite_of "$major" >/dev/null || {
+		echo "pg_matrix.sh: no Debian suite known for PostgreSQL $major" >&2
+		exit 2
+	}
+done
+if ! command -v debootstrap >/dev/null; then
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+fi
+mkdir -p "$cache"
+out=$(mktemp -d /tmp/sentry_fixtures-matrix.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+# The chroot of $1 (a suite), made when missing; an unfinished one is
+# never left under the final name
+make_chroot() {
+	local suite=$1 root=$cache/$1
+	[ -x "$root/usr/bin/apt-get" ] && return 0
+	rm -rf "$root.new"
+	debootstrap --variant=minbase "$suite" "$root.new" ${DEBIAN_MIRROR:-} || return 1
+	mv "$root.new" "$root"
+}
+
+# Mount what a chroot needs while it is in use; unmount_chroot undoes it
+mount_chroot() {
+	local root=$1
+	mount -t proc proc "$root/proc" &&
+		mount --bind /dev "$root/dev" &&
+		mount -t tmpfs -o mode=1777 shm "$root/dev/shm"
+}
+
+# Stop whatever still runs inside the chroot (a server a failed test left
+# behind), then unmount; never fails
+unmount_chroot() {
+	local root=$1 pid
+	for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+		[ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$root" ] && kill -9 "$pid" 2>/dev/null
+	done
+	for m in dev/shm dev proc; do
+		mountpoint -q "$root/$m" && { umount "$root/$m" 2>/dev/null || umount -l "$root/$m"; }
+	done
+	return 0
+}
+
+# Build and test on one major; writes $out/$major.log and $out/$major.count
+# ("passed failed")
+run_major() {
+	local major=$1 suite root run status
+	suite=$(suite_of "$major")
+	root=$cache/$suite
+	local log=$out/$major.log
+	local passed=0 failed=0
+
+	exec 8>"$cache/$suite.lock"
+	flock 8
+	echo "0 1" >"$out/$major.count"
+	if ! make_chroot "$suite" >"$out/$major.report" 2>&1; then
+		echo "PostgreSQL $major: debootstrap $suite failed" >>"$out/$major.report"
+		return
+	fi
+	trap "unmount_chroot '$root'" EXIT
+	trap 'exit 1' INT TERM HUP
+	if ! mount_chroot "$root" >>"$out/$major.report" 2>&1; then
+		echo "PostgreSQL $major: mounting in $root failed" >>"$out/$major.report"
+		return
+	fi
+
+	run=$(mktemp -d "$root/build/run.XXXXXX" 2>/dev/null || { mkdir -p "$root/build" && mktemp -d "$root/build/run.XXXXXX"; })
+	local inside=${run#"$root"}
+	# The tree as git has it, without build products, and the dumps beside it
+	mkdir -p "$run/src" "$run/shared"
+	tar -C "$top" --exclude=.git --exclude=results --exclude=tmp_check --exclude='*.o' \
+		--exclude='*.so' --exclude='*.bc' --exclude=regression.diffs --exclude=regression.out -cf - . |
+		tar -C "$run/src" -xf -
+	[ -d "$schemas" ] && cp -r "$schemas" "$run/shared/sentry-schemas"
+
+	cat >"$run/steps.sh" <<EOF
+#!/bin/bash
+# run inside the chroot as root by t/pg_matrix.sh
+set -uo pipefail
+export LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive
+cd '$inside/src'
+missing=\$(for p in $(packages_for "$major"); do dpkg-query -W -f='\${Status}' "\$p" 2>/dev/null | grep -q 'ok installed' || echo "\$p"; done)
+if [ -n "\$missing" ]; then
+	# the tests make their own clusters: the package's default one is not needed
+	mkdir -p /etc/postgresql-common
+	echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf
+	echo "installing:" \$missing
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends \$missing >/dev/null || exit 10
+fi
+pg_config --version
+make -s PG_CONFIG=/usr/lib/postgresql/$major/bin/pg_config WERROR=-Werror || exit 11
+make -s PG_CONFIG=/usr/lib/postgresql/$major/bin/pg_config install >/dev/null || exit 12
+chown -R postgres: '$inside'
+as_postgres() {
+	su postgres -s /bin/bash -c "cd '$inside/src' && export LANG=C.UTF-8 PG_CONFIG=/usr/lib/postgresql/$major/bin/pg_config SENTRY_SCHEMAS='$inside/shared/sentry-schemas' CI='${CI:-}' FUZZ_COUNT='$fuzz_count' && \$1"
+}
+as_postgres "pg_virtualenv -v $major make -s installcheck TAP_TESTS=" >'$inside/regress' 2>&1
+echo "regress status \$?" >>'$inside/regress'
+[ -f regression.diffs ] && head -200 regression.diffs >>'$inside/regress'
+as_postgres "make -s tap-check PROVE_FLAGS=--verbose" >'$inside/tap' 2>&1
+echo "tap status \$?" >>'$inside/tap'
+if ! tail -n 1 '$inside/tap' | grep -q 'status 0'; then
+	for f in tmp_check/log/regress_log_*; do
+		[ -f "\$f" ] && { echo "=== \$f (tail)"; tail -40 "\$f"; } >>'$inside/tap'
+	done
+fi
+exit 0
+EOF
+	chmod +x "$run/steps.sh"
+	chroot "$root" "$inside/steps.sh" >"$log" 2>&1
+	status=$?
+	{
+		echo "=== PostgreSQL $major ($suite)"
+		cat "$log"
+		if [ $status -ne 0 ]; then
+			echo "PostgreSQL $major: setup step failed (status $status)"
+			failed=1
+		else
+			cat "$run/regress"
+			grep -E '^(ok|not ok) |^\s+(ok|not ok) |^t/|^Result|^Files=|^=== |tap status' "$run/tap"
+			grep -A40 '^=== ' "$run/tap" || true
+			passed=$(( $(grep -cE '\.\.\. ok' "$run/regress" || true) + $(grep -cE '^\s*ok [0-9]+' "$run/tap" || true) ))
+			failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$run/regress" || true) + $(grep -cE '^\s*not ok [0-9]+' "$run/tap" || true) ))
+			# A runner that failed without a failing test counts once
+			if ! grep -q '^regress status 0$' "$run/regress" && ! grep -qE '\.\.\. FAILED' "$run/regress"; then failed=$((failed + 1)); fi
+			if ! grep -q '^tap status 0$' "$run/tap" && ! grep -qE '^\s*not ok [0-9]+' "$run/tap"; then failed=$((failed + 1)); fi
+		fi
+	} >"$out/$major.report" 2>&1
+	echo "$passed $failed" >"$out/$major.count"
+	rm -rf "$run"
+}
+
+# Run the majors, $jobs at a time, each in its own subshell (its own
+# trap unmounts its chroot)
+running=0
+for major in "$@"; do
+	(run_major "$major") &
+	running=$((running + 1))
+	if [ $running -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+done
+wait
+
+total_passed=0
+total_failed=0
+failed_on=()
+for major in "$@"; do
+	cat "$out/$major.report" 2>/dev/null
+done
+for major in "$@"; do
+	read -r passed failed <"$out/$major.count" 2>/dev/null || { passed=0; failed=1; }
+	echo "PostgreSQL $major: $passed passed, $failed failed"
+	total_passed=$((total_passed + passed))
+	total_failed=$((total_failed + failed))
+	[ "$failed" -ne 0 ] && failed_on+=("PostgreSQL $major")
+done
+[ ${#failed_on[@]} -gt 0 ] && echo "failed on: ${failed_on[*]}"
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]
