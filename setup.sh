@@ -29,5 +29,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 make -s clean
-make -s
+make -s WERROR="${WERROR:-}"
 make -s install

@@ -28,7 +28,8 @@ schemas=${SENTRY_SCHEMAS:-$top/../shared/sentry-schemas}
 exec 9>/tmp/sentry_fixtures-test.lock
 flock 9
 
-./setup.sh
+# warnings are errors in the test build (the shipped Makefile only warns)
+WERROR=-Werror ./setup.sh
 
 # The suite runs as postgres, in a copy of the tree it may write to.
 work=$(mktemp -d /tmp/sentry_fixtures-test.XXXXXX)

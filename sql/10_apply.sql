@@ -78,7 +78,7 @@ FROM auth_user u JOIN sentry_organizationmember m ON m.user_id = u.id
 WHERE u.email = 'admin@example.com';
 
 -- a second apply returns no rows and writes no row
-SELECT pg_stat_force_next_flush();
+SELECT regress_flush_stats();
 BEGIN;
 SELECT * FROM apply_report('first');
 SELECT rows FROM writes;
@@ -212,6 +212,9 @@ teams:
       "a \\ b \"quoted\" ; --": https://abababababababababababababababab@sentry.example.com/200
       "🚀 rocket": https://cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd@sentry.example.com/201
 $$);
+-- unaligned: psql 13 and 14 count an emoji one column wide, later ones two
+\pset format unaligned
 SELECT action, kind, name, id FROM apply_report('hostile');
 SELECT * FROM project_state WHERE id IN (200, 201) ORDER BY id;
+\pset format aligned
 SELECT name, slug FROM sentry_team WHERE name LIKE 'Robert%';

@@ -40,6 +40,14 @@ run([ $python, '-c',
   or die "Django failed: $err";
 my $django = $json->decode($django_out);
 
+# An old Django (2.2, Debian 11's, where t/pg_matrix.sh tests PostgreSQL 13)
+# keeps leading and trailing dashes and underscores, which the Django of
+# the Sentry releases the extension follows strips: it is no oracle for
+# those names
+my %old_django_differs;
+my ($dashes) = grep { $names[$_] eq '-a-' } 0 .. $#names;
+%old_django_differs = map { $_ => 1 } ('_a_', '-a-') if $django->[$dashes] ne 'a';
+
 my $node = PostgreSQL::Test::Cluster->new('slug');
 $node->init;
 $node->append_conf('postgresql.conf',
@@ -58,7 +66,12 @@ foreach my $i (0 .. $#names)
 		"SELECT string_agg(message, E'\\n') FROM sentry_fixtures_validate('$fixture')");
 	my ($ours) = $messages =~ /has the same slug "([^"]*)"/;
 	$ours = '' if $messages =~ /has no ASCII letter or digit/;
-	is($ours, $django->[$i], "slug of \"$names[$i]\"") or diag($messages);
+	SKIP:
+	{
+		skip "this Django keeps the dashes of \"$name\" that Sentry's strips", 1
+		  if $old_django_differs{$name};
+		is($ours, $django->[$i], "slug of \"$names[$i]\"") or diag($messages);
+	}
 }
 
 $node->stop;

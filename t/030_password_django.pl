@@ -67,7 +67,16 @@ is(django('check', 'from the setting', $from_setting), 'True',
 	'Django verifies a hash made with the setting\'s iterations');
 
 # Django's own hashes look like ours: same algorithm tag, salt alphabet and length
-like(django('make', 'made by Django'), $shape, 'Django makes hashes of the same shape');
+my $made = django('make', 'made by Django');
+SKIP:
+{
+	# Django 2.2 (Debian 11's, where t/pg_matrix.sh tests PostgreSQL 13)
+	# salts with 12 characters; the Django of the Sentry releases the
+	# extension follows with 22
+	skip "this Django's salts are shorter than Sentry's Django's", 1
+	  if $made =~ /^pbkdf2_sha256\$\d+\$[A-Za-z0-9]{12}\$/;
+	like($made, $shape, 'Django makes hashes of the same shape');
+}
 
 $node->stop;
 done_testing();

@@ -26,7 +26,7 @@ $node->start;
 # A superuser that must give its password: the role the connection tests use
 my $role_password = 'p@ss:w/rd%pw';
 $node->safe_psql('postgres',
-	"SET log_statement = 'none'; CREATE ROLE fixture_admin LOGIN SUPERUSER PASSWORD '$role_password'");
+	"SET log_statement = 'none'; SET password_encryption = 'scram-sha-256'; CREATE ROLE fixture_admin LOGIN SUPERUSER PASSWORD '$role_password'");
 my $hba = $node->data_dir . '/pg_hba.conf';
 my $rules = slurp_file($hba);
 open(my $fh, '>', $hba) or die "could not write $hba: $!";

@@ -115,8 +115,10 @@ like($err, qr/permission denied for (table|schema|sequence)/,
 	'executor: plan without table privileges is denied');
 # bootstrap, in a database whose public schema is empty
 $node->safe_psql('postgres', 'CREATE DATABASE emptydb');
+# (no CREATE on public for everyone: the default from PostgreSQL 15 on)
 $node->safe_psql('emptydb', <<'SQL');
 CREATE EXTENSION sentry_fixtures;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 CREATE SCHEMA other;
 CREATE TABLE other.target (id int, v text);
 GRANT USAGE ON SCHEMA other TO executor;

@@ -15,7 +15,7 @@ use Test::More;
 our @EXPORT_OK = qw(sentry_dump sentry9_dumps new_sentry_node load_sentry_dump django_check_password
   table_checksum sequence_values schema_of
   state_digest write_fixture rule_keys rule_projects_sql rule_teams_yaml plan_then_apply
-  apply_rows_and_writes);
+  apply_rows_and_writes extension_default_version);
 
 # Path of a dump in ../shared/sentry-schemas (or $SENTRY_SCHEMAS); when it
 # is missing, fail under CI=true, else skip the whole test file.
@@ -231,6 +231,18 @@ sub write_fixture
 	close($fh);
 	chmod(0644, $path);
 	return $path;
+}
+
+# The extension's default version, from its control file: the servers
+# that sanitize.sh starts load the extension from a private directory,
+# which pg_available_extensions does not list
+sub extension_default_version
+{
+	my $control = dirname(__FILE__) . '/../sentry_fixtures.control';
+	open(my $fh, '<', $control) or die "could not read $control: $!";
+	my ($version) = join('', <$fh>) =~ /^default_version\s*=\s*'([^']*)'/m;
+	close($fh);
+	return $version;
 }
 
 1;
