@@ -8,7 +8,7 @@
 -- Any function added to or changed in sentry_fixtures--0.2.sql goes here
 -- too, with the same definition (CREATE for a new one, CREATE OR REPLACE
 -- or DROP and CREATE for a changed one, and the same REVOKE):
--- t/015_upgrade.pl compares a database updated from 0.1 with one made at
+-- t/016_upgrade.pl compares a database updated from 0.1 with one made at
 -- 0.2 and fails when they differ.
 --
 -- The SQL interface of 0.2 is so far that of 0.1: nothing to change yet.

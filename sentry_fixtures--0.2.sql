@@ -3,7 +3,7 @@
 -- The objects of version 0.2, for CREATE EXTENSION sentry_fixtures.  A
 -- database made at 0.1 reaches the same objects through
 -- sentry_fixtures--0.1--0.2.sql: any function added or changed here goes
--- into that script too (t/015_upgrade.pl fails when the two disagree).
+-- into that script too (t/016_upgrade.pl fails when the two disagree).
 -- sentry_fixtures--0.1.sql stays as released.
 
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
