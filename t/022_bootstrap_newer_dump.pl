@@ -74,7 +74,7 @@ if ($has_setting)
 else
 {
 	isnt($ret, 0, "PostgreSQL $major: pg_dump 17's dump is refused");
-	like($err, refusal('transaction_timeout', 14, 'SET transaction_timeout = 0;'),
+	like($err, refusal('transaction_timeout', 13, 'SET transaction_timeout = 0;'),
 		"PostgreSQL $major: the error names the setting, the server's major and the dump line");
 	is(tables('from_17'), '0', "PostgreSQL $major: the refused load left no table behind");
 }

@@ -1,4 +1,3 @@
-Creating new PostgreSQL cluster 17/regress ...
 --
 -- PostgreSQL database dump
 --
@@ -106,5 +105,3 @@ ALTER TABLE ONLY public.sentry_option
 --
 
 \unrestrict lGC4V2FnQYkrohkoxPvBT7xv176aPoGpeh0a75f9hfsbE8SXxggDeoJh1qJYuhN
-
-Dropping cluster 17/regress ...
