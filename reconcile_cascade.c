@@ -35,7 +35,8 @@
  * recursive step).  Each action is one statement over such a join, whose
  * result is one row per root (the counts); the executor's joins and the
  * RETURNING tuplestore spill to disk beyond work_mem, so a project with
- * millions of rows needs no more backend memory than one with ten.
+ * millions of rows costs no memory here per row (PostgreSQL's own queue
+ * of deferred foreign-key checks grows as for any DELETE of those rows).
  *
  * Order: tables are visited children first, so that when a table's rows
  * go, the tables above it (which its doomed() query joins) are still
