@@ -10,20 +10,21 @@
  *
  * where the digest is PBKDF2-HMAC-SHA256 of the UTF-8 password with the
  * salt.  New salts are 22 characters of [A-Za-z0-9] (128 bits, as Django
- * makes them) from pg_strong_random.  Passwords and digests are wiped
+ * makes them) from pg_strong_random.  Iteration counts are bounded by
+ * PASSWORD_MAX_ITERATIONS, and a derivation can be interrupted.  Passwords and digests are wiped
  * from memory once used, and never go into a message.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include <limits.h>
-
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 
 #include "password.h"
 
@@ -32,6 +33,8 @@
 /* base64 of 32 bytes: 43 characters and one '=' */
 #define PBKDF2_DIGEST_B64_LEN 44
 #define SALT_CHARS 22
+/* Iterations between two looks at pending interrupts: milliseconds each */
+#define PBKDF2_SLICE_ITERATIONS 4096
 
 static const char salt_alphabet[] =
 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -76,10 +79,99 @@ make_salt(void)
 	return salt;
 }
 
+/* Refuse an iteration count outside 1..PASSWORD_MAX_ITERATIONS */
+static void
+check_iterations(int iterations)
+{
+	if (iterations <= 0 || iterations > PASSWORD_MAX_ITERATIONS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("password hash iterations must be between 1 and %d",
+						PASSWORD_MAX_ITERATIONS),
+				 errdetail("The iteration count given was %d.", iterations)));
+}
+
+/* An HMAC-SHA256 keyed with the password (OpenSSL's malloc'd state), or NULL */
+static EVP_MAC_CTX *
+hmac_new(const char *password, size_t password_len)
+{
+	EVP_MAC    *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *ctx = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+	OSSL_PARAM	params[2];
+
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	EVP_MAC_free(mac);			/* the context holds its own reference */
+	if (ctx != NULL &&
+		EVP_MAC_init(ctx, (const unsigned char *) password, password_len, params) != 1)
+	{
+		EVP_MAC_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+/* out = HMAC(key, first || second), with ctx's key; false on failure */
+static bool
+hmac(EVP_MAC_CTX *ctx, const unsigned char *first, size_t first_len,
+	 const unsigned char *second, size_t second_len,
+	 unsigned char out[PBKDF2_DIGEST_BYTES])
+{
+	size_t		out_len;
+
+	return EVP_MAC_init(ctx, NULL, 0, NULL) == 1 &&
+		EVP_MAC_update(ctx, first, first_len) == 1 &&
+		(second_len == 0 || EVP_MAC_update(ctx, second, second_len) == 1) &&
+		EVP_MAC_final(ctx, out, &out_len, PBKDF2_DIGEST_BYTES) == 1 &&
+		out_len == PBKDF2_DIGEST_BYTES;
+}
+
 /*
- * PBKDF2-HMAC-SHA256(password, salt, iterations) into digest.  The
- * password is hashed as UTF-8, whatever the server encoding, so that
- * Django computes the same digest.
+ * PBKDF2-HMAC-SHA256(password, salt, iterations) into digest, as RFC 8018
+ * defines it for one block (a 32-byte key is one SHA-256 block):
+ * U1 = HMAC(P, S || INT(1)), Ui = HMAC(P, Ui-1), digest = U1 ^ ... ^ Uc.
+ *
+ * It is computed here rather than by PKCS5_PBKDF2_HMAC, which cannot be
+ * stopped, so that statement_timeout, a cancel or a terminate stops a long
+ * one: every PBKDF2_SLICE_ITERATIONS iterations, pending interrupts are
+ * served.  OpenSSL's state is freed before an interrupt can raise an error
+ * (and made again if none does), so no error leaves it behind.
+ */
+static bool
+pbkdf2_compute(const char *password, size_t password_len, const char *salt,
+			   int iterations, unsigned char digest[PBKDF2_DIGEST_BYTES])
+{
+	static const unsigned char first_block[4] = {0, 0, 0, 1};
+	EVP_MAC_CTX *ctx = hmac_new(password, password_len);
+	unsigned char u[PBKDF2_DIGEST_BYTES];
+	bool		ok;
+
+	ok = ctx != NULL &&
+		hmac(ctx, (const unsigned char *) salt, strlen(salt), first_block,
+			 sizeof(first_block), u);
+	memcpy(digest, u, PBKDF2_DIGEST_BYTES);
+	for (int i = 1; ok && i < iterations; i++)
+	{
+		if (i % PBKDF2_SLICE_ITERATIONS == 0 && INTERRUPTS_PENDING_CONDITION())
+		{
+			EVP_MAC_CTX_free(ctx);
+			CHECK_FOR_INTERRUPTS();
+			if ((ctx = hmac_new(password, password_len)) == NULL)
+				break;
+		}
+		ok = hmac(ctx, u, sizeof(u), NULL, 0, u);
+		for (int b = 0; b < PBKDF2_DIGEST_BYTES; b++)
+			digest[b] ^= u[b];
+	}
+	EVP_MAC_CTX_free(ctx);
+	explicit_bzero(u, sizeof(u));
+	return ok && ctx != NULL;
+}
+
+/*
+ * PBKDF2-HMAC-SHA256 of password into digest.  The password is hashed as
+ * UTF-8, whatever the server encoding, so that Django computes the same
+ * digest.
  */
 static void
 pbkdf2_digest(const char *password, const char *salt, int iterations,
@@ -87,20 +179,17 @@ pbkdf2_digest(const char *password, const char *salt, int iterations,
 {
 	int			password_len = strlen(password);
 	char	   *utf8_password = pg_server_to_any(password, password_len, PG_UTF8);
-	int			ok;
+	bool		ok;
 
 	if (utf8_password != password)
 		password_len = strlen(utf8_password);
-	ok = PKCS5_PBKDF2_HMAC(utf8_password, password_len,
-						   (const unsigned char *) salt, strlen(salt),
-						   iterations, EVP_sha256(),
-						   PBKDF2_DIGEST_BYTES, digest);
+	ok = pbkdf2_compute(utf8_password, password_len, salt, iterations, digest);
 	if (utf8_password != password)
 	{
 		explicit_bzero(utf8_password, password_len);
 		pfree(utf8_password);
 	}
-	if (ok != 1)
+	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not compute a PBKDF2 password hash")));
@@ -129,12 +218,7 @@ password_hash(const char *password, int iterations)
 	char		digest_b64[PBKDF2_DIGEST_B64_LEN + 1];
 	StringInfoData encoded;
 
-	if (iterations <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("password hash iterations must be positive"),
-				 errdetail("The iteration count given was %d.", iterations)));
-
+	check_iterations(iterations);
 	salt = make_salt();
 	pbkdf2_digest(password, salt, iterations, digest);
 	EVP_EncodeBlock((unsigned char *) digest_b64, digest, PBKDF2_DIGEST_BYTES);
@@ -150,7 +234,9 @@ password_hash(const char *password, int iterations)
 
 /*
  * An iteration count as Django writes it: decimal digits without sign or
- * leading zero, from 1 to INT_MAX.  Returns 0 for anything else.
+ * leading zero, from 1 to PASSWORD_MAX_ITERATIONS.  Returns 0 for anything
+ * else: a stored hash with more iterations is never verified (that would
+ * take minutes of CPU on each apply), it is replaced.
  */
 static int
 parse_iterations(const char *text)
@@ -164,7 +250,7 @@ parse_iterations(const char *text)
 		if (*p < '0' || *p > '9')
 			return 0;
 		value = value * 10 + (*p - '0');
-		if (value > INT_MAX)
+		if (value > PASSWORD_MAX_ITERATIONS)
 			return 0;
 	}
 	return (int) value;

@@ -8,6 +8,12 @@
 #ifndef SENTRY_FIXTURES_PASSWORD_H
 #define SENTRY_FIXTURES_PASSWORD_H
 
+/*
+ * The most PBKDF2 iterations made or verified: 100 million, about 100 times
+ * Django's own count, a minute or two of CPU.
+ */
+#define PASSWORD_MAX_ITERATIONS 100000000
+
 /* pbkdf2_sha256$<iterations>$<salt>$<base64 digest>, salt from pg_strong_random */
 extern char *password_hash(const char *password, int iterations);
 

@@ -12,8 +12,6 @@
  */
 #include "postgres.h"
 
-#include <limits.h>
-
 #include "access/xact.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -121,7 +119,7 @@ _PG_init(void)
 							&sentry_fixtures_password_iterations,
 							1000000,
 							1000,
-							INT_MAX,
+							PASSWORD_MAX_ITERATIONS,
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);

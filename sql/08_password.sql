@@ -31,12 +31,32 @@ SELECT sentry_password_hash('', 1000) ~ '^pbkdf2_sha256\$1000\$' AS empty_passwo
 -- a NULL password gives NULL
 SELECT sentry_password_hash(NULL, 1000) IS NULL AS null_password;
 
--- malformed iteration counts are refused
+-- malformed iteration counts are refused, and counts above 100 million
 SELECT sentry_password_hash('correct horse', 0);
 SELECT sentry_password_hash('correct horse', -5);
+SELECT sentry_password_hash('correct horse', 100000001);
+SELECT sentry_password_hash('correct horse', 2147483647);
 
 -- the setting keeps its own bounds
 SET sentry_fixtures.password_iterations = 0;
+SET sentry_fixtures.password_iterations = 100000001;
+SELECT max_val FROM pg_settings WHERE name = 'sentry_fixtures.password_iterations';
+
+-- a long derivation stops at statement_timeout: 50 million iterations
+-- take about a minute, the 1 s timeout stops them within 2 s
+SET statement_timeout = '1s';
+DO $$
+DECLARE
+  started timestamptz := clock_timestamp();
+BEGIN
+  PERFORM sentry_password_hash('correct horse', 50000000);
+  RAISE NOTICE 'the hash was not stopped';
+EXCEPTION WHEN query_canceled THEN
+  RAISE NOTICE 'stopped by the timeout within 2 s: %',
+    clock_timestamp() - started < interval '2 s';
+END
+$$;
+RESET statement_timeout;
 
 -- not callable by PUBLIC
 SELECT has_function_privilege('public', 'sentry_password_hash(text, int)', 'EXECUTE')

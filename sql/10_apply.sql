@@ -187,6 +187,16 @@ teams: []
 $$);
 SELECT password FROM auth_user WHERE email = 'Boss@Example.com';
 
+-- a stored hash with more iterations than are ever verified (100 million)
+-- is replaced at once, not verified for minutes of CPU
+UPDATE auth_user
+SET password = 'pbkdf2_sha256$150000000$abcdefgh$Ta3KxOumEHpvU0JqH8qhRNSQ+V3nw39Ew1gG6AK30E0='
+WHERE email = 'Boss@Example.com';
+SET statement_timeout = '10s';
+SELECT * FROM apply_report('boss');
+RESET statement_timeout;
+SELECT password LIKE 'pbkdf2_sha256$1000$%' AS replaced FROM auth_user WHERE email = 'Boss@Example.com';
+
 --
 -- invalid fixtures: one error that counts the problems, nothing changed
 --
