@@ -216,6 +216,44 @@ sentry_dsn_parse(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Settings under which PostgreSQL would log the extension's own statements
+ * with the values they carry: their plans hold the secret keys and
+ * password hashes (a custom plan has its parameters folded in as
+ * constants: "Index Cond: (secret_key = ANY ('{...}'))"), and PostgreSQL
+ * 16's auto_explain logs the parameters themselves.  Each function that
+ * runs statements over secrets turns them off for its own statements (the
+ * caller's statement is logged as the settings say).  log_parameter_max_length
+ * and its _on_error variant are not here: they apply to the caller's bind
+ * parameters only, which are captured before the function runs.
+ */
+static const char *const statement_logging_settings[] = {
+	"auto_explain.log_nested_statements",
+	"debug_print_parse",
+	"debug_print_rewritten",
+	"debug_print_plan",
+	NULL
+};
+
+/*
+ * Turn statement_logging_settings off until the returned GUC nest level is
+ * popped (by AtEOXact_GUC, or by the abort of an error).  auto_explain's
+ * setting is superuser-only: it is set with superuser context whoever
+ * calls, as turning logging off gives nothing away; where auto_explain is
+ * not loaded it is a placeholder, as SET would make it.
+ */
+static int
+keep_statements_out_of_logs(void)
+{
+	int			nest_level = NewGUCNestLevel();
+
+	for (int i = 0; statement_logging_settings[i] != NULL; i++)
+		(void) set_config_option(statement_logging_settings[i], "off",
+								 PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+								 true, ERROR, false);
+	return nest_level;
+}
+
+/*
  * Raise the one error that an invalid fixture gives: the count in the
  * message, each problem with its place in the detail.
  */
@@ -279,11 +317,13 @@ apply_fixture(FunctionCallInfo fcinfo, const char *function, text *fixture_text,
 	size_t		len;
 	char	   *source;
 	Fixture    *fixture;
+	int			nest_level;
 
 	refuse_snapshot_isolation(function);
 	source = fixture_argument(fixture_text, &len);
 	materialize_result(fcinfo, 5);
 
+	nest_level = keep_statements_out_of_logs();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
@@ -296,6 +336,7 @@ apply_fixture(FunctionCallInfo fcinfo, const char *function, text *fixture_text,
 	reconcile_apply(fixture, dry_run, rsinfo->setResult, rsinfo->setDesc);
 
 	SPI_finish();
+	AtEOXact_GUC(true, nest_level);
 	return (Datum) 0;
 }
 
@@ -370,6 +411,7 @@ sentry_schema_bootstrap(PG_FUNCTION_ARGS)
 	size_t		len;
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
+	int			nest_level;
 
 	options.no_owner = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
 	options.no_privileges = !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
@@ -386,7 +428,9 @@ sentry_schema_bootstrap(PG_FUNCTION_ARGS)
 		len = VARSIZE_ANY_EXHDR(arg);
 	}
 
+	nest_level = keep_statements_out_of_logs();
 	result = bootstrap_load(dump, len, &options);
+	AtEOXact_GUC(true, nest_level);
 
 	values[0] = BoolGetDatum(result.loaded);
 	values[1] = Int32GetDatum(result.statements);
@@ -430,6 +474,7 @@ sentry_fixtures_export(PG_FUNCTION_ARGS)
 	MemoryContext caller = CurrentMemoryContext;
 	char	   *yaml;
 	text	   *result;
+	int			nest_level = keep_statements_out_of_logs();
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -438,6 +483,7 @@ sentry_fixtures_export(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(caller);
 	result = cstring_to_text(yaml);
 	SPI_finish();
+	AtEOXact_GUC(true, nest_level);
 	PG_RETURN_TEXT_P(result);
 }
 
