@@ -14,7 +14,8 @@
  * end, so none of them outlives the call.
  *
  * Every error raised while a statement runs carries an error context line
- * naming the statement's line in the dump and its first words.
+ * naming the statement's line in the dump and its first words; within a
+ * COPY's rows, the row's line too, but never the row's content.
  *
  *-------------------------------------------------------------------------
  */
@@ -63,12 +64,17 @@ typedef enum StatementAction
 typedef struct LoadPosition
 {
 	DumpItem	item;			/* the statement or meta-command at hand */
-	int			rows_line;		/* while COPY reads its rows: their first line */
+	bool		copying;		/* COPY is reading its rows */
 } LoadPosition;
 
-/* The COPY data block being read by copy_data_source() */
+/*
+ * The COPY data block being read by copy_data_source(), and the dump line
+ * of the row it handed out last
+ */
+static const char *copy_data_start = NULL;
 static const char *copy_data_pos = NULL;
 static const char *copy_data_end = NULL;
+static int	copy_row_line = 0;
 
 static const char *const convert_hint =
 "A custom-, directory- or tar-format dump must first be turned into a plain SQL script with \"pg_restore -f - DUMP\".";
@@ -106,8 +112,9 @@ statement_head(const char *text, size_t len)
 }
 
 /*
- * Error context callback: which statement of the dump was running (COPY's
- * own context counts its rows from 1: say where they start).
+ * Error context callback: which statement of the dump was running, and
+ * for COPY the dump line of the row at hand (COPY's own context, which
+ * quotes the row, is left out: see copy_data_source()).
  */
 static void
 load_position_context(void *arg)
@@ -117,9 +124,9 @@ load_position_context(void *arg)
 
 	if (item->text == NULL)
 		return;
-	if (position->rows_line > 0)
-		errcontext("dump line %d: %s (rows from line %d)", item->line,
-				   statement_head(item->text, item->len), position->rows_line);
+	if (position->copying)
+		errcontext("dump line %d: %s (row at line %d)", item->line,
+				   statement_head(item->text, item->len), copy_row_line);
 	else
 		errcontext("dump line %d: %s", item->line,
 				   statement_head(item->text, item->len));
@@ -361,17 +368,37 @@ statement_action(Node *stmt, const BootstrapOptions *options)
 }
 
 /*
- * COPY's data source callback: hand out the current block of rows.
+ * COPY's data source callback: hand out the current block of rows, one
+ * row at a time, so that the row COPY is at is the one handed out last,
+ * whose dump line is counted here.
+ *
+ * COPY's own error context quotes up to 100 bytes of the row or the value
+ * at fault, and a dump's rows hold secrets (sentry_projectkey's keys, the
+ * password hashes of auth_user): it is taken off the error context stack
+ * while COPY reads from here (CopyFrom() pushed it, and puts the stack
+ * back as it was when it returns), and load_position_context() names the
+ * row by its dump line instead.
  */
 static int
 copy_data_source(void *outbuf, int minread, int maxread)
 {
-	int			n = (int) Min((size_t) maxread,
-							  (size_t) (copy_data_end - copy_data_pos));
+	size_t		n = Min((size_t) maxread, (size_t) (copy_data_end - copy_data_pos));
+	const char *newline;
 
+	if (error_context_stack != NULL &&
+		error_context_stack->callback == CopyFromErrorCallback)
+		error_context_stack = error_context_stack->previous;
+
+	if (n == 0)
+		return 0;
+	if (copy_data_pos == copy_data_start || copy_data_pos[-1] == '\n')
+		copy_row_line++;
+	newline = memchr(copy_data_pos, '\n', n);
+	if (newline != NULL)
+		n = newline - copy_data_pos + 1;
 	memcpy(outbuf, copy_data_pos, n);
 	copy_data_pos += n;
-	return n;
+	return (int) n;
 }
 
 /*
@@ -412,7 +439,6 @@ copy_from_dump(DumpLexer *lexer, const char *sql, CopyStmt *stmt,
 	uint64		rows;
 
 	dumplex_copy_data(lexer, &data);
-	position->rows_line = data.line;
 
 	if (stmt->whereClause != NULL)
 		ereport(ERROR,
@@ -438,15 +464,17 @@ copy_from_dump(DumpLexer *lexer, const char *sql, CopyStmt *stmt,
 	addRangeTableEntryForRelation(pstate, rel, RowExclusiveLock, NULL,
 								  false, false);
 
-	copy_data_pos = data.text;
+	copy_data_start = copy_data_pos = data.text;
 	copy_data_end = data.text + data.len;
+	copy_row_line = data.line - 1;
+	position->copying = true;
 	cstate = BeginCopyFrom(pstate, rel, NULL, NULL, false, copy_data_source,
 						   stmt->attlist,
 						   copy_options_in_server_encoding(stmt->options));
 	rows = CopyFrom(cstate);
 	EndCopyFrom(cstate);
-	copy_data_pos = copy_data_end = NULL;
-	position->rows_line = 0;
+	copy_data_start = copy_data_pos = copy_data_end = NULL;
+	position->copying = false;
 
 	table_close(rel, NoLock);
 	free_parsestate(pstate);
@@ -514,7 +542,7 @@ load_dump(const char *dump, size_t len, const BootstrapOptions *options,
 		  BootstrapResult *result)
 {
 	DumpLexer	lexer;
-	LoadPosition position = {{DUMP_END, NULL, 0, 0}, 0};
+	LoadPosition position = {{DUMP_END, NULL, 0, 0}, false};
 	ErrorContextCallback errcallback;
 	MemoryContext scratch;
 	MemoryContext oldcontext;

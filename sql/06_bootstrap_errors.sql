@@ -71,13 +71,39 @@ COPY bootstrap_errors.t (id, body) FROM stdin;
 INSERT INTO bootstrap_errors.t (id, body) VALUES (3, 'three'), (4, 'four'), (5, 'five'), ('six', 'six');
 $dump$);
 
--- A bad row in a COPY block: COPY's own context and the dump line
+-- A bad row in a COPY block: the dump line of the statement and of the
+-- row, never the row's content (COPY's own context would quote it, and a
+-- dump's rows hold secret keys and password hashes)
 SELECT * FROM sentry_schema_bootstrap($dump$
 CREATE SCHEMA bootstrap_errors;
 CREATE TABLE bootstrap_errors.t (id integer, body text);
 COPY bootstrap_errors.t (id, body) FROM stdin;
 1	one
 two	2
+\.
+$dump$);
+SELECT * FROM sentry_schema_bootstrap($dump$
+CREATE SCHEMA bootstrap_errors;
+CREATE TABLE bootstrap_errors.sentry_projectkey (id integer, public_key varchar(32), secret_key varchar(32));
+COPY bootstrap_errors.sentry_projectkey (id, public_key, secret_key) FROM stdin;
+1	0123456789abcdef0123456789abcdef	fedcba9876543210fedcba9876543210
+2	1123456789abcdef0123456789abcdef	fedcba9876543210fedcba9876543210SECRET
+\.
+$dump$);
+SELECT * FROM sentry_schema_bootstrap($dump$
+CREATE SCHEMA bootstrap_errors;
+CREATE TABLE bootstrap_errors.sentry_projectkey (id integer, public_key varchar(32), secret_key varchar(32));
+COPY bootstrap_errors.sentry_projectkey (id, public_key, secret_key) FROM stdin;
+1	0123456789abcdef0123456789abcdef	fedcba9876543210fedcba9876543210
+2	1123456789abcdef0123456789abcdef
+3	2123456789abcdef0123456789abcdef	fedcba9876543210fedcba987654SECRET
+\.
+$dump$);
+SELECT * FROM sentry_schema_bootstrap($dump$
+CREATE SCHEMA bootstrap_errors;
+CREATE TABLE bootstrap_errors.sentry_projectkey (id integer, secret_key varchar(32));
+COPY bootstrap_errors.sentry_projectkey (id, secret_key) FROM stdin;
+1	fedcba9876543210fedcba9876543210	SECRETfedcba9876543210fedcba98765432
 \.
 $dump$);
 

@@ -209,7 +209,8 @@ sub write_edited
 }
 
 # COPY rows with a column too many or too few: COPY's own error, with the
-# dump line of the COPY statement and of its rows; no table left
+# dump line of the COPY statement and of the row, not the row's content
+# (COPY's own context, which quotes it, is left out); no table left
 my %bad_rows = (
 	'a column too many' => [ sub { s/\n$/\textra\n/ }, qr/extra data after last expected column/ ],
 	'a column too few' => [ sub { s/\t[^\t]*\n$/\n/ }, qr/missing data for column "applied"/ ],);
@@ -221,8 +222,10 @@ foreach my $case (sort keys %bad_rows)
 	($ret, $stdout, $stderr) = $node->psql($db,
 		'SELECT * FROM sentry_schema_bootstrap(pg_read_file(' . quote_literal($path) . '), no_owner => true)');
 	like($stderr,
-		qr/$error.*COPY south_migrationhistory, line 2: .*dump line $copy_line: COPY public\.south_migrationhistory .*\(rows from line ${\($copy_line + 1)}\)/s,
-		"COPY row with $case: COPY's error, the dump's line");
+		qr/$error\nCONTEXT:  dump line $copy_line: COPY public\.south_migrationhistory .*\(row at line ${\($copy_line + 2)}\)$/s,
+		"COPY row with $case: COPY's error, the dump's line of the statement and of the row");
+	unlike($stderr, qr/COPY south_migrationhistory, line|0002_auto/,
+		"COPY row with $case: the row is not quoted");
 	is(public_tables($db), '0', "COPY row with $case: no table left");
 }
 
