@@ -18,9 +18,12 @@
  */
 #include "postgres.h"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+#include <openssl/core_names.h>
+#endif
 
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
@@ -91,8 +94,17 @@ check_iterations(int iterations)
 				 errdetail("The iteration count given was %d.", iterations)));
 }
 
-/* An HMAC-SHA256 keyed with the password (OpenSSL's malloc'd state), or NULL */
-static EVP_MAC_CTX *
+/*
+ * HMAC-SHA256 keyed once with the password, run many times: OpenSSL 3's
+ * EVP_MAC, or HMAC_CTX before it (deprecated in 3, and the only way in
+ * 1.1, which PostgreSQL 13's Debian release ships).  The state is
+ * OpenSSL's malloc'd memory, freed with hmac_free().
+ */
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+typedef EVP_MAC_CTX HmacState;
+
+/* A context keyed with the password, or NULL */
+static HmacState *
 hmac_new(const char *password, size_t password_len)
 {
 	EVP_MAC    *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
@@ -111,9 +123,9 @@ hmac_new(const char *password, size_t password_len)
 	return ctx;
 }
 
-/* out = HMAC(key, first || second), with ctx's key; false on failure */
+/* out = HMAC(password, first || second); false on failure */
 static bool
-hmac(EVP_MAC_CTX *ctx, const unsigned char *first, size_t first_len,
+hmac(HmacState *ctx, const unsigned char *first, size_t first_len,
 	 const unsigned char *second, size_t second_len,
 	 unsigned char out[PBKDF2_DIGEST_BYTES])
 {
@@ -125,6 +137,44 @@ hmac(EVP_MAC_CTX *ctx, const unsigned char *first, size_t first_len,
 		EVP_MAC_final(ctx, out, &out_len, PBKDF2_DIGEST_BYTES) == 1 &&
 		out_len == PBKDF2_DIGEST_BYTES;
 }
+
+#define hmac_free(ctx) EVP_MAC_CTX_free(ctx)
+#else
+typedef HMAC_CTX HmacState;
+
+/* A context keyed with the password, or NULL */
+static HmacState *
+hmac_new(const char *password, size_t password_len)
+{
+	HMAC_CTX   *ctx = HMAC_CTX_new();
+
+	if (ctx != NULL &&
+		HMAC_Init_ex(ctx, password, (int) password_len, EVP_sha256(), NULL) != 1)
+	{
+		HMAC_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+/* out = HMAC(password, first || second); false on failure */
+static bool
+hmac(HmacState *ctx, const unsigned char *first, size_t first_len,
+	 const unsigned char *second, size_t second_len,
+	 unsigned char out[PBKDF2_DIGEST_BYTES])
+{
+	unsigned int out_len;
+
+	/* a NULL key and digest keep the key of hmac_new() */
+	return HMAC_Init_ex(ctx, NULL, 0, NULL, NULL) == 1 &&
+		HMAC_Update(ctx, first, first_len) == 1 &&
+		(second_len == 0 || HMAC_Update(ctx, second, second_len) == 1) &&
+		HMAC_Final(ctx, out, &out_len) == 1 &&
+		out_len == PBKDF2_DIGEST_BYTES;
+}
+
+#define hmac_free(ctx) HMAC_CTX_free(ctx)
+#endif
 
 /*
  * PBKDF2-HMAC-SHA256(password, salt, iterations) into digest, as RFC 8018
@@ -142,7 +192,7 @@ pbkdf2_compute(const char *password, size_t password_len, const char *salt,
 			   int iterations, unsigned char digest[PBKDF2_DIGEST_BYTES])
 {
 	static const unsigned char first_block[4] = {0, 0, 0, 1};
-	EVP_MAC_CTX *ctx = hmac_new(password, password_len);
+	HmacState  *ctx = hmac_new(password, password_len);
 	unsigned char u[PBKDF2_DIGEST_BYTES];
 	bool		ok;
 
@@ -154,7 +204,7 @@ pbkdf2_compute(const char *password, size_t password_len, const char *salt,
 	{
 		if (i % PBKDF2_SLICE_ITERATIONS == 0 && INTERRUPTS_PENDING_CONDITION())
 		{
-			EVP_MAC_CTX_free(ctx);
+			hmac_free(ctx);
 			CHECK_FOR_INTERRUPTS();
 			if ((ctx = hmac_new(password, password_len)) == NULL)
 				break;
@@ -163,7 +213,7 @@ pbkdf2_compute(const char *password, size_t password_len, const char *salt,
 		for (int b = 0; b < PBKDF2_DIGEST_BYTES; b++)
 			digest[b] ^= u[b];
 	}
-	EVP_MAC_CTX_free(ctx);
+	hmac_free(ctx);
 	explicit_bzero(u, sizeof(u));
 	return ok && ctx != NULL;
 }
