@@ -11,7 +11,7 @@ use lib $FindBin::Bin;
 use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry_dump);
+use SentryTest qw(password_superuser sentry_dump);
 use Test::More;
 use Time::HiRes qw(time);
 
@@ -25,14 +25,7 @@ $node->start;
 
 # A superuser that must give its password: the role the connection tests use
 my $role_password = 'p@ss:w/rd%pw';
-$node->safe_psql('postgres',
-	"SET log_statement = 'none'; SET password_encryption = 'scram-sha-256'; CREATE ROLE fixture_admin LOGIN SUPERUSER PASSWORD '$role_password'");
-my $hba = $node->data_dir . '/pg_hba.conf';
-my $rules = slurp_file($hba);
-open(my $fh, '>', $hba) or die "could not write $hba: $!";
-print $fh "local all fixture_admin scram-sha-256\n$rules";
-close $fh;
-$node->reload;
+password_superuser($node, 'fixture_admin', $role_password);
 
 my $dir = PostgreSQL::Test::Utils::tempdir;
 my %secret = (api => 'feedfacefeedfacefeedfacefeedface', worker => 'deadbeefdeadbeefdeadbeefdeadbeef');

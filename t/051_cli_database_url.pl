@@ -13,6 +13,8 @@ use FindBin;
 use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
+use lib $FindBin::Bin;
+use SentryTest qw(password_superuser);
 use Test::More;
 
 my $cli = "$FindBin::Bin/../sentry-fixtures";
@@ -24,13 +26,7 @@ my $password = "$pieces[0]/$pieces[1]\@$pieces[2]:$pieces[3]?$pieces[4]";
 my $node = PostgreSQL::Test::Cluster->new('cli_url');
 $node->init;
 $node->start;
-$node->safe_psql('postgres', "CREATE ROLE url_admin LOGIN SUPERUSER PASSWORD '$password'");
-my $hba = $node->data_dir . '/pg_hba.conf';
-my $rules = slurp_file($hba);
-open(my $fh, '>', $hba) or die "could not write $hba: $!";
-print $fh "local all url_admin scram-sha-256\n$rules";
-close $fh;
-$node->reload;
+password_superuser($node, 'url_admin', $password);
 
 # psql and pg_isready wrappers: each call appends its arguments to $calls
 my $dir = PostgreSQL::Test::Utils::tempdir;

@@ -10,12 +10,13 @@ use Exporter 'import';
 use File::Basename qw(dirname);
 use IPC::Run;
 use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
 use Test::More;
 
 our @EXPORT_OK = qw(sentry_dump sentry9_dumps new_sentry_node load_sentry_dump django_check_password
   table_checksum sequence_values schema_of
   state_digest write_fixture rule_keys rule_projects_sql rule_teams_yaml plan_then_apply
-  apply_rows_and_writes extension_default_version);
+  apply_rows_and_writes extension_default_version password_superuser);
 
 # Path of a dump in ../shared/sentry-schemas (or $SENTRY_SCHEMAS); when it
 # is missing, fail under CI=true, else skip the whole test file.
@@ -219,6 +220,24 @@ sub apply_rows_and_writes
 		SELECT count(*) FROM sentry_fixtures_apply($read) $where;
 		SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables;
 		COMMIT;});
+}
+
+# Create $role, a superuser that logs in over the node's socket with
+# $password only (SCRAM, also where the server's default is md5), for the
+# tests of connection settings.
+sub password_superuser
+{
+	my ($node, $role, $password) = @_;
+	$node->safe_psql('postgres',
+		"SET log_statement = 'none'; SET password_encryption = 'scram-sha-256'; "
+		  . "CREATE ROLE $role LOGIN SUPERUSER PASSWORD '$password'");
+	my $hba = $node->data_dir . '/pg_hba.conf';
+	my $rules = PostgreSQL::Test::Utils::slurp_file($hba);
+	open(my $fh, '>', $hba) or die "could not write $hba: $!";
+	print $fh "local all $role scram-sha-256\n$rules";
+	close $fh;
+	$node->reload;
+	return;
 }
 
 # Write $content to a file the server can read; returns its path.
