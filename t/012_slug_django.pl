@@ -13,6 +13,11 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+# The names are test names too: TAP output in UTF-8 (a wide character on a
+# byte handle is a warning, and PostgreSQL 17's test modules make warnings
+# fatal)
+binmode(Test::More->builder->$_, ':encoding(UTF-8)') for qw(output failure_output todo_output);
+
 my $python = '/usr/bin/python3';
 if (system($python, '-c', 'from django.utils.text import slugify') != 0)
 {
