@@ -3,7 +3,8 @@
 # META.json (as semver), of its provided extension and of the install script
 # it names, of "sentry-fixtures --version", of the newest entries of
 # CHANGELOG.md and debian/changelog, and there is an update script from
-# every older release's install script; the license is the PostgreSQL
+# every older release's install script; debian/pgversions and META.json
+# claim the majors tested (13 to 18); the license is the PostgreSQL
 # License in LICENSE, META.json and debian/copyright.  Needs no server.
 use strict;
 use warnings;
@@ -53,6 +54,11 @@ for my $script (glob("$top/sentry_fixtures--*.sql"))
 	next if $old eq $version;
 	ok(-f "$top/sentry_fixtures--$old--$version.sql", "an update script leads from $old to $version");
 }
+
+# The PostgreSQL majors claimed are those pg_compat.h and t/pg_matrix.sh
+# cover: 13 to 18
+is(slurp('debian/pgversions'), join('', map { "$_\n" } 13 .. 18), 'debian/pgversions lists 13 to 18');
+is($meta->{prereqs}{runtime}{requires}{PostgreSQL}, '13.0.0', 'META.json requires PostgreSQL 13');
 
 like(slurp('LICENSE'), qr/\APostgreSQL License\n/, 'LICENSE is the PostgreSQL License');
 is($meta->{license}, 'postgresql', 'META.json names the PostgreSQL License');
