@@ -164,7 +164,9 @@ chown -R postgres: '$inside'
 as_postgres() {
 	su postgres -s /bin/bash -c "cd '$inside/src' && export LANG=C.UTF-8 PG_CONFIG=/usr/lib/postgresql/$major/bin/pg_config SENTRY_SCHEMAS='$inside/shared/sentry-schemas' CI='${CI:-}' FUZZ_COUNT='$fuzz_count' PROVE_TESTS='${PROVE_TESTS:-}' && \$1"
 }
-as_postgres "pg_virtualenv -v $major make -s installcheck TAP_TESTS=" >'$inside/regress' 2>&1
+# pg_virtualenv's server listens on localhost, and the chroots share the
+# network: a port of its own per major (5432 by default)
+as_postgres "PGPORT=$((54300 + major)) pg_virtualenv -v $major make -s installcheck TAP_TESTS=" >'$inside/regress' 2>&1
 echo "regress status \$?" >>'$inside/regress'
 [ -f regression.diffs ] && head -200 regression.diffs >>'$inside/regress'
 as_postgres "make -s tap-check PROVE_FLAGS='--verbose --timer'" >'$inside/tap' 2>&1
