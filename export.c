@@ -11,7 +11,10 @@
  * text, and applying the text changes nothing.
  *
  * Each project's DSN is built from the url prefix (found as validation
- * finds it), the project id and the project's first active key.  Without
+ * finds it), the project id and the project's first active key; a project
+ * with more than one key gets a keys list instead, every key with its
+ * label, status and rate limit, so that applying the text changes none of
+ * them.  Without
  * secrets, DSNs carry the public key only and password hashes are left
  * out; a comment before the document says so (libyaml cannot emit
  * comments).
@@ -45,6 +48,18 @@ typedef struct ExportTeam
 	char	   *name;
 } ExportTeam;
 
+/* A key of a project that has several */
+typedef struct ExportKey
+{
+	int64		project_id;
+	char	   *label;			/* NULL when unset */
+	char	   *public_key;
+	char	   *secret_key;		/* NULL when left out */
+	bool		active;
+	char	   *rate_limit_count;	/* NULL unless both are set */
+	char	   *rate_limit_window;
+} ExportKey;
+
 typedef struct ExportProject
 {
 	int64		id;
@@ -53,6 +68,8 @@ typedef struct ExportProject
 	char	   *platform;		/* NULL when unset */
 	char	   *public_key;
 	char	   *secret_key;		/* NULL when left out */
+	ExportKey  *keys;			/* when it has more than one key, by id */
+	int			nkeys;
 } ExportProject;
 
 typedef struct ExportUser
@@ -78,6 +95,8 @@ typedef struct ExportData
 	int			nprojects;
 	ExportUser *users;			/* sorted by email */
 	int			nusers;
+	ExportKey  *keys;			/* of projects with several, by project id, id */
+	int			nkeys;
 } ExportData;
 
 /*
@@ -229,6 +248,73 @@ load_export_projects(const SentryCatalog *catalog, int64 organization_id,
 }
 
 /*
+ * The keys of the organization's projects that have more than one key
+ * with a well-formed public key, by project and id; each project gets its
+ * slice of them.
+ */
+static void
+load_export_keys(const SentryCatalog *catalog, int64 organization_id,
+				 bool include_secrets, ExportData *data)
+{
+	const CatalogTable *projects = catalog_require_table(catalog, "sentry_project");
+	const CatalogTable *keys = catalog_require_table(catalog, "sentry_projectkey");
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(organization_id)};
+	uint64		n;
+	uint64		i;
+	int			j;
+	int			k = 0;
+
+	n = spi_select(psprintf("SELECT k.project_id, k.label, k.public_key,"
+							" CASE WHEN k.secret_key ~ '^[0-9a-f]{32}$' THEN k.secret_key END,"
+							" k.status = 0, CASE WHEN k.rate_limit_window IS NOT NULL"
+							" THEN k.rate_limit_count::text END,"
+							" CASE WHEN k.rate_limit_count IS NOT NULL THEN k.rate_limit_window::text END"
+							" FROM (SELECT k.*, pg_catalog.count(*) OVER (PARTITION BY k.project_id) AS n"
+							"   FROM %s AS k JOIN %s AS p ON p.id = k.project_id"
+							"   WHERE p.organization_id = $1 AND k.public_key ~ '^[0-9a-f]{32}$') AS k"
+							" WHERE k.n > 1 ORDER BY k.project_id, k.id",
+							keys->qualified_name, projects->qualified_name),
+				   1, argtypes, args);
+	data->keys = palloc(Max(n, 1) * sizeof(ExportKey));
+	data->nkeys = (int) n;
+	for (i = 0; i < n; i++)
+	{
+		ExportKey  *key = &data->keys[i];
+
+		key->project_id = spi_get_int64(i, 1);
+		key->label = spi_get_text(i, 2);
+		key->public_key = spi_get_text(i, 3);
+		key->secret_key = include_secrets ? spi_get_text(i, 4) : NULL;
+		key->active = spi_get_bool(i, 5);
+		key->rate_limit_count = spi_get_text(i, 6);
+		key->rate_limit_window = spi_get_text(i, 7);
+	}
+
+	/* projects are in team order, keys in id order: match by a search */
+	for (j = 0; j < data->nprojects; j++)
+	{
+		ExportProject *p = &data->projects[j];
+		int			lo = 0;
+		int			hi = data->nkeys;
+
+		while (lo < hi)
+		{
+			int			mid = (lo + hi) / 2;
+
+			if (data->keys[mid].project_id < p->id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (k = lo; k < data->nkeys && data->keys[k].project_id == p->id; k++)
+			;
+		p->keys = &data->keys[lo];
+		p->nkeys = k - lo;
+	}
+}
+
+/*
  * The text[] column col of row, as C strings.
  */
 static char **
@@ -355,16 +441,16 @@ emit_scalar(yaml_emitter_t *emitter, const char *value)
 									  : YAML_ANY_SCALAR_STYLE));
 }
 
-/* key: true, a boolean written plain */
+/* key: value, the value written plain (a boolean, a number) */
 static void
-emit_true(yaml_emitter_t *emitter, const char *key)
+emit_plain_pair(yaml_emitter_t *emitter, const char *key, const char *value)
 {
 	yaml_event_t event;
 
 	emit_scalar(emitter, key);
 	emit(emitter, &event,
-		 yaml_scalar_event_initialize(&event, NULL, NULL, (yaml_char_t *) "true", 4, 1, 1,
-									  YAML_PLAIN_SCALAR_STYLE));
+		 yaml_scalar_event_initialize(&event, NULL, NULL, (yaml_char_t *) value,
+									  (int) strlen(value), 1, 1, YAML_PLAIN_SCALAR_STYLE));
 }
 
 /* key: value */
@@ -409,21 +495,62 @@ emit_sequence_end(yaml_emitter_t *emitter)
 	emit(emitter, &event, yaml_sequence_end_event_initialize(&event));
 }
 
-/* One project: name, platform, dsn */
-static void
-emit_project(yaml_emitter_t *emitter, const ExportData *data, const ExportProject *p)
+/* A DSN of the project with this public key and, unless NULL, secret key */
+static char *
+export_dsn(const ExportData *data, int64 project_id, const char *public_key,
+		   const char *secret_key)
 {
 	char	   *scheme_end = strstr(data->url_prefix, "://");
 	int			scheme_len = (int) (scheme_end - data->url_prefix);
 
+	return psprintf("%.*s://%s%s%s@%s/" INT64_FORMAT, scheme_len, data->url_prefix,
+					public_key, secret_key ? ":" : "", secret_key ? secret_key : "",
+					scheme_end + 3, project_id);
+}
+
+/* keys: label, dsn, active when false, rate_limit when set */
+static void
+emit_keys(yaml_emitter_t *emitter, const ExportData *data, const ExportProject *p)
+{
+	int			k;
+
+	emit_scalar(emitter, "keys");
+	emit_sequence_start(emitter);
+	for (k = 0; k < p->nkeys; k++)
+	{
+		const ExportKey *key = &p->keys[k];
+
+		emit_mapping_start(emitter);
+		if (key->label != NULL)
+			emit_pair(emitter, "label", key->label);
+		emit_pair(emitter, "dsn", export_dsn(data, p->id, key->public_key, key->secret_key));
+		if (!key->active)
+			emit_plain_pair(emitter, "active", "false");
+		if (key->rate_limit_count != NULL)
+		{
+			emit_scalar(emitter, "rate_limit");
+			emit_mapping_start(emitter);
+			emit_plain_pair(emitter, "count", key->rate_limit_count);
+			emit_plain_pair(emitter, "window", key->rate_limit_window);
+			emit_mapping_end(emitter);
+		}
+		emit_mapping_end(emitter);
+	}
+	emit_sequence_end(emitter);
+}
+
+/* One project: name, platform, and its dsn or its keys */
+static void
+emit_project(yaml_emitter_t *emitter, const ExportData *data, const ExportProject *p)
+{
 	emit_mapping_start(emitter);
 	emit_pair(emitter, "name", p->name);
 	if (p->platform != NULL)
 		emit_pair(emitter, "platform", p->platform);
-	emit_pair(emitter, "dsn",
-			  psprintf("%.*s://%s%s%s@%s/" INT64_FORMAT, scheme_len, data->url_prefix,
-					   p->public_key, p->secret_key ? ":" : "",
-					   p->secret_key ? p->secret_key : "", scheme_end + 3, p->id));
+	if (p->nkeys > 1)
+		emit_keys(emitter, data, p);
+	else
+		emit_pair(emitter, "dsn", export_dsn(data, p->id, p->public_key, p->secret_key));
 	emit_mapping_end(emitter);
 }
 
@@ -482,7 +609,7 @@ emit_users(yaml_emitter_t *emitter, const ExportData *data)
 		if (u->password_hash != NULL)
 			emit_pair(emitter, "password_hash", u->password_hash);
 		if (u->superuser)
-			emit_true(emitter, "superuser");
+			emit_plain_pair(emitter, "superuser", "true");
 		emit_pair(emitter, "role", u->role);
 		if (u->nteams > 0)
 		{
@@ -565,6 +692,7 @@ fixture_export(bool include_secrets)
 	data.organization = export_organization(catalog, &organization_id);
 	load_export_teams(catalog, organization_id, &data);
 	load_export_projects(catalog, organization_id, include_secrets, &data);
+	load_export_keys(catalog, organization_id, include_secrets, &data);
 	load_export_users(catalog, organization_id, include_secrets, &data);
 
 	initStringInfo(&out);

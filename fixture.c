@@ -57,6 +57,9 @@ typedef struct FixtureParser
 	bool		skipping;		/* inside skip_node(): scalars not copied */
 	int			teams_allocated;
 	int			projects_allocated;
+	int			key_project;	/* the project whose keys list is read */
+	bool		dsn_seen;		/* the project being read has a dsn key */
+	bool		keys_seen;		/* ... or a keys key */
 } FixtureParser;
 
 /*
@@ -476,6 +479,42 @@ read_bool(FixtureParser *parser, FixtureEvent *ev, const char *path, bool *out)
 		event_problem(parser, path, ev, "expected true or false");
 }
 
+/*
+ * Read a whole number from min to max, written plain.  what names it in
+ * messages ("rate limit window").
+ */
+static void
+read_int(FixtureParser *parser, FixtureEvent *ev, const char *path,
+		 const char *what, int min, int max, int *out)
+{
+	char	   *end;
+	long		value;
+
+	if (!expect_node(parser, ev, path, YAML_SCALAR_EVENT, "a whole number"))
+		return;
+	errno = 0;
+	value = strtol(ev->value, &end, 10);
+	if (!ev->plain)
+	{
+		event_problem(parser, path, ev, "%s must be a whole number written without quotes",
+					  what);
+		return;
+	}
+	if (ev->length == 0 || *end != '\0' || strspn(ev->value, "-0123456789") != ev->length)
+	{
+		event_problem(parser, path, ev, "%s must be a whole number, found \"%s\"",
+					  what, clip_text(ev->value, 64));
+		return;
+	}
+	if (errno == ERANGE || value < min || value > max)
+	{
+		event_problem(parser, path, ev, "%s must be between %d and %d, found %s",
+					  what, min, max, clip_text(ev->value, 64));
+		return;
+	}
+	*out = (int) value;
+}
+
 /* The keys of spec, comma-separated, for "allowed keys: ..." */
 static char *
 allowed_keys(const FixtureMapSpec *spec)
@@ -647,12 +686,187 @@ add_project(FixtureParser *parser, int team, FixtureEvent *ev, const char *path)
 	return fixture->nprojects++;
 }
 
+/* Keys of a project key's rate_limit */
+enum
+{
+	RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW
+};
+static const char *const rate_limit_keys[] = {"count", "window", NULL};
+
+static void
+read_rate_limit_value(FixtureParser *parser, int item, int key,
+					  FixtureEvent *value, const char *path)
+{
+	FixtureKey *fk = &parser->fixture->projects[parser->key_project].keys[item];
+
+	if (key == RATE_LIMIT_COUNT)
+		read_int(parser, value, path, "rate limit count", 0, PG_INT32_MAX,
+				 &fk->rate_limit_count);
+	else
+		read_int(parser, value, path, "rate limit window", 1,
+				 FIXTURE_MAX_RATE_LIMIT_WINDOW, &fk->rate_limit_window);
+}
+
+static const FixtureMapSpec rate_limit_spec = {
+	rate_limit_keys,
+	(1U << RATE_LIMIT_COUNT) | (1U << RATE_LIMIT_WINDOW),
+	read_rate_limit_value
+};
+
+/* Keys of an entry of a project's keys */
+enum
+{
+	KEY_LABEL, KEY_DSN, KEY_ACTIVE, KEY_RATE_LIMIT
+};
+static const char *const key_keys[] = {"label", "dsn", "active", "rate_limit", NULL};
+
+static void
+read_key_value(FixtureParser *parser, int item, int key,
+			   FixtureEvent *value, const char *path)
+{
+	FixtureKey *fk = &parser->fixture->projects[parser->key_project].keys[item];
+
+	switch (key)
+	{
+		case KEY_LABEL:
+			read_string(parser, value, path, "key label", FIXTURE_MAX_KEY_LABEL, &fk->label);
+			break;
+		case KEY_DSN:
+			read_string(parser, value, path, "DSN", FIXTURE_MAX_URL, &fk->dsn);
+			break;
+		case KEY_ACTIVE:
+			read_bool(parser, value, path, &fk->active);
+			break;
+		case KEY_RATE_LIMIT:
+			if (!expect_node(parser, value, path, YAML_MAPPING_START_EVENT,
+							 "a map with keys count, window"))
+				break;
+			fk->rate_limited = true;
+			read_map(parser, &rate_limit_spec, item, value, path);
+			break;
+	}
+}
+
+static const FixtureMapSpec key_spec = {
+	key_keys,
+	1U << KEY_DSN,
+	read_key_value
+};
+
+/*
+ * Add an empty key to a project, growing its array (to *allocated
+ * entries).  Returns its index, or -1 past the limit (reported once;
+ * reading stops).
+ */
+static int
+add_key(FixtureParser *parser, FixtureProject *project, FixtureEvent *ev,
+		const char *path, int *allocated)
+{
+	Fixture    *fixture = parser->fixture;
+	FixtureKey *fk;
+
+	if (fixture->nkeys >= FIXTURE_MAX_KEYS)
+	{
+		event_problem(parser, path, ev, "fixture has more than %d project keys",
+					  FIXTURE_MAX_KEYS);
+		fixture->truncated = true;
+		return -1;
+	}
+	if (project->nkeys == *allocated)
+	{
+		*allocated = Max(4, *allocated * 2);
+		project->keys = project->keys
+			? repalloc(project->keys, *allocated * sizeof(FixtureKey))
+			: palloc(*allocated * sizeof(FixtureKey));
+	}
+	fk = &project->keys[project->nkeys];
+	memset(fk, 0, sizeof(FixtureKey));
+	fk->active = true;
+	fk->path = pstrdup(path);
+	fk->line = ev->line;
+	fk->col = ev->col;
+	fixture->nkeys++;
+	return project->nkeys++;
+}
+
+/*
+ * A project's keys list: - {label: ..., dsn: ..., active: ..., rate_limit: ...}
+ */
+static void
+read_key_list(FixtureParser *parser, int project, FixtureEvent *start, const char *path)
+{
+	FixtureProject *fp = &parser->fixture->projects[project];
+	FixtureEvent ev;
+	int			allocated = 0;
+	int			i;
+
+	parser->keys_seen = true;
+	if (!expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of keys"))
+		return;
+	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
+	{
+		char	   *item_path = psprintf("%s[%d]", path, i);
+		int			key;
+
+		if (!check_node(parser, &ev, item_path))
+			continue;
+		if (ev.type != YAML_MAPPING_START_EVENT)
+		{
+			event_problem(parser, item_path, &ev, "expected a map with keys %s, found %s",
+						  allowed_keys(&key_spec), node_kind(&ev));
+			skip_node(parser, item_path, &ev);
+			continue;
+		}
+		if ((key = add_key(parser, fp, &ev, item_path, &allocated)) < 0)
+			return;
+		fp->keys[key].listed = true;
+		parser->key_project = project;
+		read_map(parser, &key_spec, key, &ev, item_path);
+	}
+	if (i == 0 && !parser->fixture->truncated)
+		event_problem(parser, path, start, "a project's keys list must not be empty");
+}
+
+/*
+ * Put the project's dsn, when it has one, first among its keys; a project
+ * needs a dsn or a keys list with at least one entry.
+ */
+static void
+finish_project_keys(FixtureParser *parser, int project, FixtureEvent *start,
+					const char *path)
+{
+	FixtureProject *fp = &parser->fixture->projects[project];
+	FixtureKey *keys;
+
+	if (parser->fixture->truncated)
+		return;
+	if (fp->dsn.value == NULL)
+	{
+		if (!parser->dsn_seen && !parser->keys_seen)
+			event_problem(parser, path, start,
+						  "missing required key \"dsn\" (or \"keys\", a list of keys)");
+		return;
+	}
+	keys = palloc((fp->nkeys + 1) * sizeof(FixtureKey));
+	memset(&keys[0], 0, sizeof(FixtureKey));
+	keys[0].dsn = fp->dsn;
+	keys[0].active = true;
+	keys[0].path = fp->dsn.path;
+	keys[0].line = fp->dsn.line;
+	keys[0].col = fp->dsn.col;
+	if (fp->nkeys > 0)
+		memcpy(&keys[1], fp->keys, fp->nkeys * sizeof(FixtureKey));
+	fp->keys = keys;
+	fp->nkeys++;
+	parser->fixture->nkeys++;
+}
+
 /* Keys of one project in the list shape */
 enum
 {
-	PROJECT_NAME, PROJECT_PLATFORM, PROJECT_DSN
+	PROJECT_NAME, PROJECT_PLATFORM, PROJECT_DSN, PROJECT_KEYS
 };
-static const char *const project_keys[] = {"name", "platform", "dsn", NULL};
+static const char *const project_keys[] = {"name", "platform", "dsn", "keys", NULL};
 
 static void
 read_project_value(FixtureParser *parser, int item, int key,
@@ -671,14 +885,18 @@ read_project_value(FixtureParser *parser, int item, int key,
 						FIXTURE_MAX_PLATFORM, &project->platform);
 			break;
 		case PROJECT_DSN:
+			parser->dsn_seen = true;
 			read_string(parser, value, path, "DSN", FIXTURE_MAX_URL, &project->dsn);
+			break;
+		case PROJECT_KEYS:
+			read_key_list(parser, item, value, path);
 			break;
 	}
 }
 
 static const FixtureMapSpec project_spec = {
 	project_keys,
-	(1U << PROJECT_NAME) | (1U << PROJECT_DSN),
+	1U << PROJECT_NAME,
 	read_project_value
 };
 
@@ -707,7 +925,9 @@ read_project_list(FixtureParser *parser, int team, const char *path)
 		}
 		if ((project = add_project(parser, team, &ev, item_path)) < 0)
 			return;
+		parser->dsn_seen = parser->keys_seen = false;
 		read_map(parser, &project_spec, project, &ev, item_path);
+		finish_project_keys(parser, project, &ev, item_path);
 	}
 }
 
@@ -737,6 +957,8 @@ read_project_map(FixtureParser *parser, int team, const char *path)
 					&parser->fixture->projects[project].name);
 		read_string(parser, &value, dsn_path, "DSN", FIXTURE_MAX_URL,
 					&parser->fixture->projects[project].dsn);
+		if (parser->fixture->projects[project].dsn.value != NULL)
+			finish_project_keys(parser, project, &key, project_path);
 	}
 }
 

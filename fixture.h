@@ -73,17 +73,48 @@ typedef struct FixtureTeam
 	int			col;
 } FixtureTeam;
 
+/*
+ * A key of a project: its dsn (the project's first key, as in release 0.1)
+ * or an entry of its keys list, which also says the key's label, status and
+ * rate limit.
+ */
+typedef struct FixtureKey
+{
+	FixtureValue dsn;
+	FixtureValue label;			/* value NULL when absent */
+	bool		listed;			/* an entry of keys: */
+	bool		active;			/* default true */
+	bool		rate_limited;	/* rate_limit given */
+	int			rate_limit_count;
+	int			rate_limit_window;	/* seconds */
+	char	   *path;			/* ...projects[j].keys[k], or the dsn's */
+	int			line;
+	int			col;
+
+	/* filled by fixture_validate() when the DSN is well formed */
+	bool		dsn_valid;
+	Dsn			parsed;
+} FixtureKey;
+
 typedef struct FixtureProject
 {
 	FixtureValue name;
 	FixtureValue platform;		/* value NULL when absent */
-	FixtureValue dsn;			/* the DSN text as written */
+	FixtureValue dsn;			/* the DSN text as written; NULL with keys only */
 	int			team_index;		/* index into Fixture.teams */
 	char	   *path;			/* teams[i].projects.<name> or [j] */
 	int			line;
 	int			col;
 
-	/* filled by fixture_validate() when the DSN is well formed */
+	/*
+	 * The project's keys: the dsn first when there is one, then the keys
+	 * list.  keys[0] is the project's first key; its DSN gives the
+	 * project's id.
+	 */
+	FixtureKey *keys;
+	int			nkeys;
+
+	/* filled by fixture_validate(): keys[0]'s DSN, when well formed */
 	bool		dsn_valid;
 	Dsn			parsed;
 } FixtureProject;
@@ -105,6 +136,8 @@ typedef struct Fixture
 	FixtureUser *users;
 	int			nusers;
 
+	int			nkeys;			/* keys of every project */
+
 	List	   *problems;		/* of FixtureProblem *; see fixture_read() */
 	bool		truncated;		/* parsing stopped early (YAML error, limit) */
 } Fixture;
@@ -115,6 +148,7 @@ typedef struct Fixture
 #define FIXTURE_MAX_TEAMS 10000
 #define FIXTURE_MAX_PROJECTS 100000
 #define FIXTURE_MAX_USERS 10000
+#define FIXTURE_MAX_KEYS 100000
 
 /* Longest values, in characters: what Sentry's columns hold */
 #define FIXTURE_MAX_ORGANIZATION 64
@@ -128,6 +162,10 @@ typedef struct Fixture
 #define FIXTURE_MAX_PASSWORD_HASH 128
 #define FIXTURE_MAX_PASSWORD 4096
 #define FIXTURE_MAX_URL 2048
+#define FIXTURE_MAX_KEY_LABEL 64
+
+/* Rate limit windows Sentry's API accepts (RateLimitSerializer), seconds */
+#define FIXTURE_MAX_RATE_LIMIT_WINDOW 86400
 
 /* fixture.c: YAML text to Fixture; structural problems go to problems */
 extern Fixture *fixture_parse(const char *text, size_t len);

@@ -1,18 +1,23 @@
 /*-------------------------------------------------------------------------
  *
  * reconcile_keys.c
- *		Project keys: the fixture's public key is the project's key, so
+ *		Project keys: the fixture's public keys are the project's keys, so
  *		every DSN stays the same across rebuilds.
  *
- * For each project the fixture manages:
+ * For each key of each project the fixture manages (its dsn, then the
+ * entries of its keys list):
  *	- a key with the fixture's public key exists (on any project): it moves
  *	  to this project, takes the fixture's secret key (when the DSN has one)
- *	  and is made active;
- *	- else the project's first key (lowest id) not claimed that way takes
- *	  the fixture's public and secret key;
+ *	  and is made active, or, for an entry of keys, takes the entry's
+ *	  label, status and rate limit;
+ *	- else, for the project's dsn only ("the project's first key", as in
+ *	  release 0.1), the project's first key (lowest id) not claimed that
+ *	  way takes the fixture's public and secret key;
  *	- else a key is created, with a random secret when the DSN has none.
- * Secrets appear in report details as their first four characters only.
- * Every key of a fixture project then has its mapping row (reconcile_mapping.c).
+ * Keys of the project the fixture does not list stay (reconcile_prune.c
+ * deletes them when pruning).  Secrets appear in report details as their
+ * first four characters only.  Every fixture key then has its mapping row
+ * (reconcile_mapping.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -35,23 +40,64 @@ typedef struct ExistingKey
 	char	   *public_key;
 	char	   *secret_key;
 	int64		status;
+	char	   *label;
+	char	   *rate_limit_count;	/* as text; NULL when unset */
+	char	   *rate_limit_window;
 	bool		claimed;		/* taken by a fixture entry */
 } ExistingKey;
 
-/* Status of an active key (ProjectKeyStatus.ACTIVE) */
+/* A fixture key of a managed project, and the existing key it takes */
+typedef struct WantedKey
+{
+	const FixtureProject *project;
+	const FixtureKey *key;
+	ExistingKey *chosen;		/* NULL: a new key */
+} WantedKey;
+
+/* ProjectKeyStatus.ACTIVE and INACTIVE */
 #define KEY_STATUS_ACTIVE 0
+#define KEY_STATUS_INACTIVE 1
+
+/* The label Sentry gives a project's first key (ProjectKey.label default) */
+#define KEY_DEFAULT_LABEL "Default"
+
+/*
+ * The keys of the projects the fixture manages, in fixture order.
+ */
+static WantedKey *
+wanted_keys(ReconcileState *state, int *nwanted)
+{
+	Fixture    *fixture = state->fixture;
+	WantedKey  *wanted = palloc(Max(fixture->nkeys, 1) * sizeof(WantedKey));
+	int			n = 0;
+	int			i;
+	int			k;
+
+	for (i = 0; i < fixture->nprojects; i++)
+	{
+		if (state->projects[i].skipped)
+			continue;
+		for (k = 0; k < fixture->projects[i].nkeys; k++)
+		{
+			wanted[n].project = &fixture->projects[i];
+			wanted[n].key = &fixture->projects[i].keys[k];
+			wanted[n].chosen = NULL;
+			n++;
+		}
+	}
+	*nwanted = n;
+	return wanted;
+}
 
 /*
  * Read, in one statement, the keys with a fixture public key and
  * the keys of the projects the fixture manages.
  */
 static ExistingKey *
-load_keys(ReconcileState *state, const CatalogTable *table, int *nkeys)
+load_keys(const CatalogTable *table, const WantedKey *wanted, int nwanted, int *nkeys)
 {
-	Fixture    *fixture = state->fixture;
-	char	  **public_keys = palloc(Max(fixture->nprojects, 1) * sizeof(char *));
-	int64	   *project_ids = palloc(Max(fixture->nprojects, 1) * sizeof(int64));
-	int			n = 0;
+	char	  **public_keys = palloc(Max(nwanted, 1) * sizeof(char *));
+	int64	   *project_ids = palloc(Max(nwanted, 1) * sizeof(int64));
 	Oid			argtypes[2] = {TEXTARRAYOID, INT8ARRAYOID};
 	Datum		args[2];
 	ExistingKey *keys;
@@ -59,18 +105,16 @@ load_keys(ReconcileState *state, const CatalogTable *table, int *nkeys)
 	uint64		i;
 	int			j;
 
-	for (j = 0; j < fixture->nprojects; j++)
+	for (j = 0; j < nwanted; j++)
 	{
-		if (state->projects[j].skipped)
-			continue;
-		public_keys[n] = fixture->projects[j].parsed.public_key;
-		project_ids[n] = fixture->projects[j].parsed.project_id;
-		n++;
+		public_keys[j] = (char *) wanted[j].key->parsed.public_key;
+		project_ids[j] = wanted[j].project->parsed.project_id;
 	}
-	args[0] = text_array_datum(public_keys, n);
-	args[1] = int8_array_datum(project_ids, n);
+	args[0] = text_array_datum(public_keys, nwanted);
+	args[1] = int8_array_datum(project_ids, nwanted);
 
-	nrows = spi_select(psprintf("SELECT id, project_id, public_key, secret_key, status FROM %s"
+	nrows = spi_select(psprintf("SELECT id, project_id, public_key, secret_key, status, label,"
+								" rate_limit_count::text, rate_limit_window::text FROM %s"
 								" WHERE public_key IN (SELECT pg_catalog.unnest($1))"
 								" OR project_id IN (SELECT pg_catalog.unnest($2))",
 								table->qualified_name),
@@ -83,6 +127,9 @@ load_keys(ReconcileState *state, const CatalogTable *table, int *nkeys)
 		keys[i].public_key = spi_get_text(i, 3);
 		keys[i].secret_key = spi_get_text(i, 4);
 		keys[i].status = spi_get_int64(i, 5);
+		keys[i].label = spi_get_text(i, 6);
+		keys[i].rate_limit_count = spi_get_text(i, 7);
+		keys[i].rate_limit_window = spi_get_text(i, 8);
 		keys[i].claimed = false;
 	}
 	SPI_freetuptable(SPI_tuptable);
@@ -177,49 +224,136 @@ find_free_key_of_project(const KeyIndex *index, int64 project_id)
 	return NULL;
 }
 
+/* Text equality where NULL equals only NULL */
+static bool
+same_text(const char *a, const char *b)
+{
+	return (a == NULL || b == NULL) ? a == b : strcmp(a, b) == 0;
+}
+
 /*
- * Queue the update that makes key match the fixture project, and report
- * it; report nothing when it already matches.  A DSN without a secret
- * leaves the key's secret as it is, none (NULL or empty) included: that
- * alone is no change.  A key written for another reason that has no
- * secret gets one, as ProjectKey.save() gives it.
+ * What a key is to hold: the fixture's public key, project, secret (the
+ * key's own when the DSN has none), and, for an entry of keys, the entry's
+ * label, status and rate limit; a dsn leaves label and rate limit alone
+ * and makes the key active.  existing is NULL for a new key.
+ */
+typedef struct KeyValues
+{
+	const char *secret;
+	const char *status;
+	const char *label;
+	const char *rate_limit_count;
+	const char *rate_limit_window;
+} KeyValues;
+
+static KeyValues
+key_values(const FixtureKey *fk, const ExistingKey *existing)
+{
+	KeyValues	v;
+
+	v.secret = fk->parsed.secret_key[0] != '\0' ? fk->parsed.secret_key
+		: existing ? existing->secret_key : random_hex_key();
+	v.status = (fk->listed && !fk->active) ? "1" : "0";
+	if (fk->listed)
+	{
+		v.label = fk->label.value ? fk->label.value
+			: existing ? existing->label : KEY_DEFAULT_LABEL;
+		v.rate_limit_count = fk->rate_limited ? psprintf("%d", fk->rate_limit_count) : NULL;
+		v.rate_limit_window = fk->rate_limited ? psprintf("%d", fk->rate_limit_window) : NULL;
+	}
+	else
+	{
+		v.label = existing ? existing->label : KEY_DEFAULT_LABEL;
+		v.rate_limit_count = existing ? existing->rate_limit_count : NULL;
+		v.rate_limit_window = existing ? existing->rate_limit_window : NULL;
+	}
+	return v;
+}
+
+/* "count/window" of a rate limit, or "(none)" */
+static const char *
+rate_limit_text(const char *count, const char *window)
+{
+	return count == NULL && window == NULL ? "(none)"
+		: psprintf("%s/%ss", count ? count : "(none)", window ? window : "(none)");
+}
+
+/*
+ * Queue the update that makes key match the fixture key, and report it;
+ * report nothing when it already matches.  A DSN without a secret leaves
+ * the key's secret as it is, none (NULL or empty) included: that alone is
+ * no change.  A key written for another reason that has no secret gets
+ * one, as ProjectKey.save() gives it.
  */
 static void
-update_key(ReconcileState *state, RowBatch *updates, const FixtureProject *fp,
-		   const ExistingKey *key)
+update_key(ReconcileState *state, RowBatch *updates, const WantedKey *w)
 {
-	const Dsn  *dsn = &fp->parsed;
-	const char *secret = dsn->secret_key[0] != '\0' ? dsn->secret_key : key->secret_key;
+	const Dsn  *dsn = &w->key->parsed;
+	const ExistingKey *key = w->chosen;
+	KeyValues	v = key_values(w->key, key);
 	StringInfoData detail;
 
 	detail_init(&detail);
-	if (key->public_key == NULL || strcmp(key->public_key, dsn->public_key) != 0)
+	if (!same_text(key->public_key, dsn->public_key))
 		detail_change(&detail, "public_key", key->public_key, dsn->public_key);
 	if (key->project_id != dsn->project_id)
 		detail_change(&detail, "project_id", int64_text(key->project_id),
 					  int64_text(dsn->project_id));
-	if (secret != NULL && secret[0] != '\0' &&
-		(key->secret_key == NULL || strcmp(key->secret_key, secret) != 0))
+	if (v.secret != NULL && v.secret[0] != '\0' && !same_text(key->secret_key, v.secret))
 		detail_change(&detail, "secret_key", report_secret_prefix(key->secret_key),
-					  report_secret_prefix(secret));
-	if (key->status != KEY_STATUS_ACTIVE)
-		detail_change(&detail, "status", int64_text(key->status), "0");
+					  report_secret_prefix(v.secret));
+	if (strcmp(int64_text(key->status), v.status) != 0)
+		detail_change(&detail, "status", int64_text(key->status), v.status);
+	if (!same_text(key->label, v.label))
+		detail_change(&detail, "label", key->label ? key->label : "(none)", v.label);
+	if (!same_text(key->rate_limit_count, v.rate_limit_count) ||
+		!same_text(key->rate_limit_window, v.rate_limit_window))
+		detail_change(&detail, "rate_limit",
+					  rate_limit_text(key->rate_limit_count, key->rate_limit_window),
+					  rate_limit_text(v.rate_limit_count, v.rate_limit_window));
 
 	if (detail.len == 0)
 	{
 		report_unchanged(&state->report);
 		return;
 	}
-	if (secret == NULL || secret[0] == '\0')
+	if (v.secret == NULL || v.secret[0] == '\0')
 	{
 		/* a plan cannot know a generated secret: reported as such */
-		secret = random_hex_key();
+		v.secret = random_hex_key();
 		detail_change(&detail, "secret_key", report_secret_prefix(key->secret_key), "(generated)");
 	}
 	row_batch_add(updates, (const char *[]) {
-		int64_text(key->id), int64_text(dsn->project_id), dsn->public_key, secret, "0"
+		int64_text(key->id), int64_text(dsn->project_id), dsn->public_key, v.secret,
+			v.status, v.label, v.rate_limit_count, v.rate_limit_window
 	});
-	report_row(&state->report, REPORT_UPDATE, "project_key", fp->name.value, key->id, detail.data);
+	report_row(&state->report, REPORT_UPDATE, "project_key", w->project->name.value,
+			   key->id, detail.data);
+}
+
+/*
+ * Queue a new key for the fixture key, and report it.  A generated secret
+ * is reported as such: a plan cannot know it.
+ */
+static void
+insert_key(ReconcileState *state, RowBatch *inserts, const WantedKey *w, int64 id)
+{
+	const Dsn  *dsn = &w->key->parsed;
+	KeyValues	v = key_values(w->key, NULL);
+	StringInfoData detail;
+
+	initStringInfo(&detail);
+	appendStringInfo(&detail, "public_key: %s, secret_key: %s", dsn->public_key,
+					 dsn->secret_key[0] != '\0' ? report_secret_prefix(v.secret) : "(generated)");
+	if (w->key->listed)
+		appendStringInfo(&detail, ", label: %s, status: %s, rate_limit: %s", v.label, v.status,
+						 rate_limit_text(v.rate_limit_count, v.rate_limit_window));
+	row_batch_add(inserts, (const char *[]) {
+		int64_text(id), int64_text(dsn->project_id), dsn->public_key, v.secret,
+			v.status, v.label, v.rate_limit_count, v.rate_limit_window
+	});
+	report_row(&state->report, REPORT_CREATE, "project_key", w->project->name.value, id,
+			   detail.data);
 }
 
 /* A secret key the fixture asks for, and the key that is to hold it */
@@ -244,11 +378,10 @@ wanted_secret_cmp(const void *a, const void *b)
  * and secrets are never formatted into a message.
  */
 static void
-check_secret_keys(ReconcileState *state, const CatalogTable *table, ExistingKey **chosen)
+check_secret_keys(const CatalogTable *table, const WantedKey *keys, int nkeys)
 {
-	Fixture    *fixture = state->fixture;
-	WantedSecret *wanted = palloc(Max(fixture->nprojects, 1) * sizeof(WantedSecret));
-	char	  **secrets = palloc(Max(fixture->nprojects, 1) * sizeof(char *));
+	WantedSecret *wanted = palloc(Max(nkeys, 1) * sizeof(WantedSecret));
+	char	  **secrets = palloc(Max(nkeys, 1) * sizeof(char *));
 	int			n = 0;
 	Oid			argtypes[1] = {TEXTARRAYOID};
 	Datum		args[1];
@@ -256,26 +389,37 @@ check_secret_keys(ReconcileState *state, const CatalogTable *table, ExistingKey 
 	uint64		row;
 	int			i;
 
-	for (i = 0; i < fixture->nprojects; i++)
+	for (i = 0; i < nkeys; i++)
 	{
-		if (state->projects[i].skipped || fixture->projects[i].parsed.secret_key[0] == '\0')
+		if (keys[i].key->parsed.secret_key[0] == '\0')
 			continue;
-		wanted[n].secret = fixture->projects[i].parsed.secret_key;
-		wanted[n].project = &fixture->projects[i];
-		wanted[n].key_id = chosen[i] != NULL ? chosen[i]->id : 0;
-		secrets[n] = fixture->projects[i].parsed.secret_key;
+		wanted[n].secret = keys[i].key->parsed.secret_key;
+		wanted[n].project = keys[i].project;
+		wanted[n].key_id = keys[i].chosen != NULL ? keys[i].chosen->id : 0;
+		secrets[n] = (char *) keys[i].key->parsed.secret_key;
 		n++;
 	}
 	if (n == 0)
 		return;
 	qsort(wanted, n, sizeof(WantedSecret), wanted_secret_cmp);
 	for (i = 1; i < n; i++)
-		if (strcmp(wanted[i - 1].secret, wanted[i].secret) == 0)
+	{
+		const FixtureProject *a = wanted[i - 1].project;
+		const FixtureProject *b = wanted[i].project;
+
+		if (strcmp(wanted[i - 1].secret, wanted[i].secret) != 0)
+			continue;
+		if (a == b)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("projects \"%s\" and \"%s\" have the same secret key",
-							wanted[i - 1].project->name.value, wanted[i].project->name.value),
+					 errmsg("two keys of project \"%s\" have the same secret key", a->name.value),
 					 errdetail("Each project key needs a secret key of its own.")));
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("projects \"%s\" and \"%s\" have the same secret key",
+						a->name.value, b->name.value),
+				 errdetail("Each project key needs a secret key of its own.")));
+	}
 
 	args[0] = text_array_datum(secrets, n);
 	nrows = spi_select(psprintf("SELECT k.id, k.project_id, k.secret_key FROM %s AS k"
@@ -306,78 +450,63 @@ check_secret_keys(ReconcileState *state, const CatalogTable *table, ExistingKey 
 void
 reconcile_project_keys(ReconcileState *state)
 {
-	static const char *const update_columns[] = {"id", "project_id", "public_key", "secret_key", "status"};
-	static const char *const insert_columns[] = {"id", "project_id", "public_key", "secret_key", "label"};
+	static const char *const columns[] = {"id", "project_id", "public_key", "secret_key",
+	"status", "label", "rate_limit_count", "rate_limit_window"};
 	const CatalogTable *table = catalog_require_table(state->catalog, "sentry_projectkey");
-	Fixture    *fixture = state->fixture;
-	RowBatch   *updates = row_batch_create(table, lengthof(update_columns), update_columns);
-	RowBatch   *inserts = row_batch_create(table, lengthof(insert_columns), insert_columns);
-	ExistingKey **chosen = palloc0(Max(fixture->nprojects, 1) * sizeof(ExistingKey *));
+	RowBatch   *updates = row_batch_create(table, lengthof(columns), columns);
+	RowBatch   *inserts = row_batch_create(table, lengthof(columns), columns);
+	WantedKey  *wanted;
+	int			nwanted;
 	ExistingKey *keys;
 	int			nkeys;
 	KeyIndex	index;
 	int			nnew = 0;
 	int64	   *new_ids;
-	int64	   *key_ids = palloc(Max(fixture->nprojects, 1) * sizeof(int64));
-	int			nkey_ids = 0;
+	int64	   *key_ids;
 	int			i;
 
-	keys = load_keys(state, table, &nkeys);
+	wanted = wanted_keys(state, &nwanted);
+	keys = load_keys(table, wanted, nwanted, &nkeys);
 	index_keys(keys, nkeys, &index);
 
 	/* public keys claim first, so "the first key" never steals one */
-	for (i = 0; i < fixture->nprojects; i++)
+	for (i = 0; i < nwanted; i++)
 	{
-		if (state->projects[i].skipped)
-			continue;
-		chosen[i] = find_key_by_public_key(&index, fixture->projects[i].parsed.public_key);
-		if (chosen[i] != NULL)
-			chosen[i]->claimed = true;
+		wanted[i].chosen = find_key_by_public_key(&index, wanted[i].key->parsed.public_key);
+		if (wanted[i].chosen != NULL)
+			wanted[i].chosen->claimed = true;
 	}
-	for (i = 0; i < fixture->nprojects; i++)
+	for (i = 0; i < nwanted; i++)
 	{
-		if (state->projects[i].skipped || chosen[i] != NULL)
-			continue;
-		chosen[i] = find_free_key_of_project(&index, fixture->projects[i].parsed.project_id);
-		if (chosen[i] != NULL)
-			chosen[i]->claimed = true;
+		if (wanted[i].chosen == NULL && !wanted[i].key->listed)
+			wanted[i].chosen = find_free_key_of_project(&index,
+														wanted[i].project->parsed.project_id);
+		if (wanted[i].chosen != NULL)
+			wanted[i].chosen->claimed = true;
 		else
 			nnew++;
 	}
 
-	check_secret_keys(state, table, chosen);
+	check_secret_keys(table, wanted, nwanted);
 
 	new_ids = reconcile_new_ids(state, table, nnew);
+	key_ids = palloc(Max(nwanted, 1) * sizeof(int64));
 	nnew = 0;
-	for (i = 0; i < fixture->nprojects; i++)
+	for (i = 0; i < nwanted; i++)
 	{
-		FixtureProject *fp = &fixture->projects[i];
-		const Dsn  *dsn = &fp->parsed;
-		char	   *secret;
-
-		if (state->projects[i].skipped)
-			continue;
-		if (chosen[i] != NULL)
+		if (wanted[i].chosen != NULL)
 		{
-			update_key(state, updates, fp, chosen[i]);
-			key_ids[nkey_ids++] = chosen[i]->id;
-			continue;
+			update_key(state, updates, &wanted[i]);
+			key_ids[i] = wanted[i].chosen->id;
 		}
-		key_ids[nkey_ids++] = new_ids[nnew];
-		/* a generated secret is reported as such: a plan cannot know it */
-		secret = dsn->secret_key[0] != '\0' ? pstrdup(dsn->secret_key) : random_hex_key();
-		row_batch_add(inserts, (const char *[]) {
-			int64_text(new_ids[nnew]), int64_text(dsn->project_id), dsn->public_key,
-				secret, "Default"
-		});
-		report_row(&state->report, REPORT_CREATE, "project_key", fp->name.value, new_ids[nnew],
-				   psprintf("public_key: %s, secret_key: %s", dsn->public_key,
-							dsn->secret_key[0] != '\0' ? report_secret_prefix(secret)
-							: "(generated)"));
-		nnew++;
+		else
+		{
+			insert_key(state, inserts, &wanted[i], new_ids[nnew]);
+			key_ids[i] = new_ids[nnew++];
+		}
 	}
 
 	row_batch_update(updates);
 	reconcile_insert(state, inserts);
-	reconcile_companions(state, "sentry_projectkey", key_ids, nkey_ids);
+	reconcile_companions(state, "sentry_projectkey", key_ids, nwanted);
 }

@@ -8,7 +8,7 @@
  *	- projects of the organization whose id and name no fixture project
  *	  has, except Sentry's own internal project (slug "internal") unless
  *	  the fixture names it;
- *	- keys of the managed projects other than the fixture's;
+ *	- keys of the managed projects that the fixture does not list;
  *	- teams of the organization the fixture does not name, but for those
  *	  that hold a project that stays unmanaged (the internal project);
  *	- memberships of users the fixture does not name.
@@ -104,7 +104,7 @@ prune_projects(ReconcileState *state)
 }
 
 /*
- * Keys of the managed projects other than the one the fixture gives.
+ * Keys of the managed projects other than the ones the fixture gives.
  */
 static void
 prune_project_keys(ReconcileState *state)
@@ -113,29 +113,32 @@ prune_project_keys(ReconcileState *state)
 	const CatalogTable *projects = catalog_require_table(state->catalog, "sentry_project");
 	Fixture    *fixture = state->fixture;
 	int64	   *ids = palloc(Max(fixture->nprojects, 1) * sizeof(int64));
-	char	  **public_keys = palloc(Max(fixture->nprojects, 1) * sizeof(char *));
-	int			n = 0;
+	char	  **public_keys = palloc(Max(fixture->nkeys, 1) * sizeof(char *));
+	int			nids = 0;
+	int			nkeys = 0;
 	Oid			argtypes[2] = {INT8ARRAYOID, TEXTARRAYOID};
 	Datum		args[2];
 	int			i;
+	int			k;
 
 	for (i = 0; i < fixture->nprojects; i++)
 	{
 		if (state->projects[i].skipped)
 			continue;
-		ids[n] = fixture->projects[i].parsed.project_id;
-		public_keys[n] = fixture->projects[i].parsed.public_key;
-		n++;
+		ids[nids++] = fixture->projects[i].parsed.project_id;
+		for (k = 0; k < fixture->projects[i].nkeys; k++)
+			public_keys[nkeys++] = fixture->projects[i].keys[k].parsed.public_key;
 	}
-	args[0] = int8_array_datum(ids, n);
-	args[1] = text_array_datum(public_keys, n);
+	args[0] = int8_array_datum(ids, nids);
+	args[1] = text_array_datum(public_keys, nkeys);
 
 	delete_selected(state, "sentry_projectkey", "project_key",
 					spi_select(psprintf("SELECT k.id, p.name, 'public_key: ' || coalesce(k.public_key, '(none)')"
 										" FROM %s AS k JOIN %s AS p ON p.id = k.project_id"
-										" JOIN unnest($1::pg_catalog.int8[], $2::pg_catalog.text[])"
-										" AS f(project_id, public_key) ON f.project_id = k.project_id"
-										" WHERE k.public_key IS DISTINCT FROM f.public_key ORDER BY k.id",
+										" JOIN pg_catalog.unnest($1::pg_catalog.int8[]) AS f(project_id)"
+										" ON f.project_id = k.project_id"
+										" WHERE NOT EXISTS (SELECT FROM pg_catalog.unnest($2::pg_catalog.text[]) AS w(public_key)"
+										" WHERE w.public_key = k.public_key) ORDER BY k.id",
 										table->qualified_name, projects->qualified_name),
 							   2, argtypes, args));
 }

@@ -6,7 +6,8 @@
  * fixture.c checks each node on its own; what needs more than one node is
  * here: DSNs against the url prefix, names and keys that must be unique in
  * the whole fixture (Sentry's slugs and keys are unique per organization
- * or installation), and the shape of values Sentry will store.
+ * or installation), a project's keys against its id, and the shape of
+ * values Sentry will store.
  *
  *-------------------------------------------------------------------------
  */
@@ -179,61 +180,119 @@ check_names(Fixture *fixture)
 }
 
 /*
- * Project ids and public keys: one project each.  Only well-formed DSNs
- * take part.
+ * Project ids: one project each; public keys: one key each, in the whole
+ * fixture.  Only well-formed DSNs take part.
  */
 static void
 check_keys(Fixture *fixture)
 {
 	DuplicateItem *ids = palloc(Max(fixture->nprojects, 1) * sizeof(DuplicateItem));
-	DuplicateItem *keys = palloc(Max(fixture->nprojects, 1) * sizeof(DuplicateItem));
-	int			n = 0;
+	DuplicateItem *keys = palloc(Max(fixture->nkeys, 1) * sizeof(DuplicateItem));
+	int			nids = 0;
+	int			nkeys = 0;
 	int			i;
+	int			k;
 
 	for (i = 0; i < fixture->nprojects; i++)
 	{
 		FixtureProject *project = &fixture->projects[i];
 		char	   *id;
 
-		if (!project->dsn_valid)
-			continue;
-		id = psprintf(INT64_FORMAT, project->parsed.project_id);
-		ids[n] = duplicate_item(id, id, &project->dsn, n);
-		keys[n] = duplicate_item(project->parsed.public_key,
-								 project->parsed.public_key, &project->dsn, n);
-		n++;
+		if (project->dsn_valid)
+		{
+			id = psprintf(INT64_FORMAT, project->parsed.project_id);
+			ids[nids] = duplicate_item(id, id, &project->keys[0].dsn, nids);
+			nids++;
+		}
+		for (k = 0; k < project->nkeys; k++)
+		{
+			FixtureKey *key = &project->keys[k];
+
+			if (!key->dsn_valid)
+				continue;
+			keys[nkeys] = duplicate_item(key->parsed.public_key, key->parsed.public_key,
+										 &key->dsn, nkeys);
+			nkeys++;
+		}
 	}
-	report_duplicates(fixture, ids, n, "project id", false);
-	report_duplicates(fixture, keys, n, "public key", false);
+	report_duplicates(fixture, ids, nids, "project id", false);
+	report_duplicates(fixture, keys, nkeys, "public key", false);
 }
 
 /*
- * Parse each DSN, and check it against the url prefix when that is known.
+ * Each project's keys: the project id of every DSN is the project's (its
+ * first key's), and labels differ.
+ */
+static void
+check_project_keys(Fixture *fixture, FixtureProject *project)
+{
+	const FixtureKey *first = &project->keys[0];
+	DuplicateItem *labels = palloc(Max(project->nkeys, 1) * sizeof(DuplicateItem));
+	int			nlabels = 0;
+	int			k;
+
+	for (k = 0; k < project->nkeys; k++)
+	{
+		const FixtureKey *key = &project->keys[k];
+
+		if (key->label.value != NULL)
+		{
+			labels[nlabels] = duplicate_item(key->label.value, key->label.value,
+											 &key->label, nlabels);
+			nlabels++;
+		}
+		if (k > 0 && key->dsn_valid && first->dsn_valid &&
+			key->parsed.project_id != first->parsed.project_id)
+			fixture_add_problem(fixture, key->dsn.path, key->dsn.line, key->dsn.col,
+								"DSN has project id " INT64_FORMAT ", but the project's id is "
+								INT64_FORMAT " (from the DSN at line %d, column %d)",
+								key->parsed.project_id, first->parsed.project_id,
+								first->dsn.line, first->dsn.col);
+	}
+	report_duplicates(fixture, labels, nlabels, "key label", false);
+}
+
+/*
+ * Parse each DSN, and check it against the url prefix when that is known;
+ * a project's id and first key come from its first DSN.
  */
 static void
 check_dsns(Fixture *fixture, const UrlPrefix *prefix)
 {
 	int			i;
+	int			k;
 
 	for (i = 0; i < fixture->nprojects; i++)
 	{
 		FixtureProject *project = &fixture->projects[i];
-		const FixtureValue *dsn = &project->dsn;
-		const char *problem;
 
-		if (dsn->value == NULL)
-			continue;
-		problem = dsn_parse(dsn->value, &project->parsed);
-		if (problem != NULL)
+		for (k = 0; k < project->nkeys; k++)
 		{
-			fixture_add_problem(fixture, dsn->path, dsn->line, dsn->col,
-								"invalid DSN: %s", problem);
-			continue;
+			FixtureKey *key = &project->keys[k];
+			const FixtureValue *dsn = &key->dsn;
+			const char *problem;
+
+			if (dsn->value == NULL)
+				continue;
+			problem = dsn_parse(dsn->value, &key->parsed);
+			if (problem != NULL)
+			{
+				fixture_add_problem(fixture, dsn->path, dsn->line, dsn->col,
+									"invalid DSN: %s", problem);
+				continue;
+			}
+			key->dsn_valid = true;
+			if (prefix != NULL &&
+				(problem = dsn_check_url_prefix(&key->parsed, prefix)) != NULL)
+				fixture_add_problem(fixture, dsn->path, dsn->line, dsn->col, "%s", problem);
 		}
-		project->dsn_valid = true;
-		if (prefix != NULL &&
-			(problem = dsn_check_url_prefix(&project->parsed, prefix)) != NULL)
-			fixture_add_problem(fixture, dsn->path, dsn->line, dsn->col, "%s", problem);
+		if (project->nkeys > 0 && project->keys[0].dsn_valid)
+		{
+			project->dsn_valid = true;
+			project->parsed = project->keys[0].parsed;
+		}
+		if (project->nkeys > 0)
+			check_project_keys(fixture, project);
 	}
 }
 
