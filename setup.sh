@@ -11,7 +11,7 @@ packages=(make gcc pkg-config postgresql-15 postgresql-server-dev-15
 	postgresql-contrib libyaml-dev libssl-dev libipc-run-perl
 	python3 python3-sentry-sdk python3-django python3-psycopg2
 	build-essential dpkg-dev debhelper postgresql postgresql-server-dev-all
-	cppcheck clang clang-tidy valgrind)
+	cppcheck clang clang-tidy valgrind redis-server)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "setup.sh: run as root (it installs packages and the extension)" >&2
