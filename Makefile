@@ -21,6 +21,7 @@ OBJS = \
 	reconcile_util.o \
 	reconcile_projects.o \
 	reconcile_keys.o \
+	reconcile_tokens.o \
 	reconcile_users.o \
 	reconcile_mapping.o \
 	reconcile_cascade.o \

@@ -1099,33 +1099,42 @@ static const char *const user_keys[] = {"email", "username", "name", "password",
 "password_hash", "superuser", "role", "teams", NULL};
 
 /*
- * A user's teams: a list of team names, checked against the fixture's
- * teams by fixture_validate().
+ * A list of strings (a user's team names, a token's scopes), each checked
+ * as read_string() does; at most max entries.
  */
 static void
-read_user_teams(FixtureParser *parser, FixtureUser *user, FixtureEvent *start,
-				const char *path)
+read_string_list(FixtureParser *parser, FixtureEvent *start, const char *path,
+				 const char *what, int maxchars, int max, FixtureValue **values, int *n)
 {
 	FixtureEvent ev;
 	int			allocated = 0;
 	int			i;
 
-	if (!expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of team names"))
+	if (!expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT,
+					 psprintf("a list of %ss", what)))
 		return;
 	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
 	{
-		if (user->nteams == allocated)
+		char	   *item_path = psprintf("%s[%d]", path, i);
+
+		if (*n >= max)
+		{
+			event_problem(parser, item_path, &ev, "more than %d %ss", max, what);
+			if (check_node(parser, &ev, item_path))
+				skip_node(parser, item_path, &ev);
+			continue;
+		}
+		if (*n == allocated)
 		{
 			allocated = Max(8, allocated * 2);
-			user->teams = user->teams
-				? repalloc(user->teams, allocated * sizeof(FixtureValue))
+			*values = *values
+				? repalloc(*values, allocated * sizeof(FixtureValue))
 				: palloc(allocated * sizeof(FixtureValue));
 		}
-		memset(&user->teams[user->nteams], 0, sizeof(FixtureValue));
-		read_string(parser, &ev, psprintf("%s[%d]", path, i), "team name",
-					FIXTURE_MAX_TEAM_NAME, &user->teams[user->nteams]);
-		if (user->teams[user->nteams].value != NULL)
-			user->nteams++;
+		memset(&(*values)[*n], 0, sizeof(FixtureValue));
+		read_string(parser, &ev, item_path, what, maxchars, &(*values)[*n]);
+		if ((*values)[*n].value != NULL)
+			(*n)++;
 	}
 }
 
@@ -1162,7 +1171,8 @@ read_user_value(FixtureParser *parser, int item, int key,
 			read_string(parser, value, path, "role", FIXTURE_MAX_ROLE, &user->role);
 			break;
 		case USER_TEAMS:
-			read_user_teams(parser, user, value, path);
+			read_string_list(parser, value, path, "team name", FIXTURE_MAX_TEAM_NAME,
+							 FIXTURE_MAX_TEAMS, &user->teams, &user->nteams);
 			break;
 	}
 }
@@ -1241,13 +1251,102 @@ read_users(FixtureParser *parser, FixtureEvent *start, const char *path)
 	}
 }
 
+/* Keys of an entry of tokens */
+enum
+{
+	TOKEN_NAME, TOKEN_USER, TOKEN_SCOPES, TOKEN_TOKEN
+};
+static const char *const token_keys[] = {"name", "user", "scopes", "token", NULL};
+
+static void
+read_token_value(FixtureParser *parser, int item, int key,
+				 FixtureEvent *value, const char *path)
+{
+	FixtureToken *token = &parser->fixture->tokens[item];
+
+	switch (key)
+	{
+		case TOKEN_NAME:
+			read_string(parser, value, path, "token name", FIXTURE_MAX_TOKEN_NAME, &token->name);
+			break;
+		case TOKEN_USER:
+			read_string(parser, value, path, "user", FIXTURE_MAX_EMAIL, &token->user);
+			break;
+		case TOKEN_SCOPES:
+			read_string_list(parser, value, path, "scope", FIXTURE_MAX_SCOPE,
+							 FIXTURE_MAX_SCOPES, &token->scopes, &token->nscopes);
+			break;
+		case TOKEN_TOKEN:
+			/* a secret: its length is checked, never quoted */
+			read_string(parser, value, path, "token", FIXTURE_MAX_TOKEN, &token->token);
+			break;
+	}
+}
+
+static const FixtureMapSpec token_spec = {
+	token_keys,
+	(1U << TOKEN_NAME) | (1U << TOKEN_USER) | (1U << TOKEN_SCOPES) | (1U << TOKEN_TOKEN),
+	read_token_value
+};
+
+/*
+ * tokens: user auth tokens to declare.
+ */
+static void
+read_tokens(FixtureParser *parser, FixtureEvent *start, const char *path)
+{
+	Fixture    *fixture = parser->fixture;
+	FixtureEvent ev;
+	int			allocated = 0;
+	int			i;
+
+	if (!expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of tokens"))
+		return;
+	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
+	{
+		char	   *item_path = psprintf("%s[%d]", path, i);
+		FixtureToken *token;
+
+		if (!check_node(parser, &ev, item_path))
+			continue;
+		if (ev.type != YAML_MAPPING_START_EVENT)
+		{
+			event_problem(parser, item_path, &ev, "expected a map with keys %s, found %s",
+						  allowed_keys(&token_spec), node_kind(&ev));
+			skip_node(parser, item_path, &ev);
+			continue;
+		}
+		if (fixture->ntokens >= FIXTURE_MAX_TOKENS)
+		{
+			event_problem(parser, item_path, &ev, "fixture has more than %d tokens",
+						  FIXTURE_MAX_TOKENS);
+			fixture->truncated = true;
+			return;
+		}
+		if (fixture->ntokens == allocated)
+		{
+			allocated = Max(8, allocated * 2);
+			fixture->tokens = fixture->tokens
+				? repalloc(fixture->tokens, allocated * sizeof(FixtureToken))
+				: palloc(allocated * sizeof(FixtureToken));
+		}
+		token = &fixture->tokens[fixture->ntokens];
+		memset(token, 0, sizeof(FixtureToken));
+		token->path = item_path;
+		token->line = ev.line;
+		token->col = ev.col;
+		read_map(parser, &token_spec, fixture->ntokens++, &ev, item_path);
+	}
+}
+
 /* Keys of the root */
 enum
 {
-	ROOT_ORGANIZATION, ROOT_URL_PREFIX, ROOT_ADMIN, ROOT_TEAMS, ROOT_PRUNE, ROOT_USERS
+	ROOT_ORGANIZATION, ROOT_URL_PREFIX, ROOT_ADMIN, ROOT_TEAMS, ROOT_PRUNE, ROOT_USERS,
+	ROOT_TOKENS
 };
 static const char *const root_keys[] = {"organization", "url_prefix", "admin", "teams",
-"prune", "users", NULL};
+"prune", "users", "tokens", NULL};
 
 static void
 read_root_value(FixtureParser *parser, int item, int key,
@@ -1276,6 +1375,9 @@ read_root_value(FixtureParser *parser, int item, int key,
 			break;
 		case ROOT_USERS:
 			read_users(parser, value, path);
+			break;
+		case ROOT_TOKENS:
+			read_tokens(parser, value, path);
 			break;
 	}
 }

@@ -65,6 +65,22 @@ typedef struct FixtureUser
 	int			col;
 } FixtureUser;
 
+/*
+ * An entry of tokens: a user auth token that a client (Terraform,
+ * sentry-cli) will send, matched by name per user.
+ */
+typedef struct FixtureToken
+{
+	FixtureValue name;
+	FixtureValue user;			/* email of the admin or of an entry of users */
+	FixtureValue token;			/* secret: never formatted into a message */
+	FixtureValue *scopes;
+	int			nscopes;
+	char	   *path;			/* tokens[i] */
+	int			line;
+	int			col;
+} FixtureToken;
+
 typedef struct FixtureTeam
 {
 	FixtureValue name;
@@ -138,6 +154,9 @@ typedef struct Fixture
 
 	int			nkeys;			/* keys of every project */
 
+	FixtureToken *tokens;
+	int			ntokens;
+
 	List	   *problems;		/* of FixtureProblem *; see fixture_read() */
 	bool		truncated;		/* parsing stopped early (YAML error, limit) */
 } Fixture;
@@ -149,6 +168,8 @@ typedef struct Fixture
 #define FIXTURE_MAX_PROJECTS 100000
 #define FIXTURE_MAX_USERS 10000
 #define FIXTURE_MAX_KEYS 100000
+#define FIXTURE_MAX_TOKENS 1000
+#define FIXTURE_MAX_SCOPES 64
 
 /* Longest values, in characters: what Sentry's columns hold */
 #define FIXTURE_MAX_ORGANIZATION 64
@@ -163,6 +184,9 @@ typedef struct Fixture
 #define FIXTURE_MAX_PASSWORD 4096
 #define FIXTURE_MAX_URL 2048
 #define FIXTURE_MAX_KEY_LABEL 64
+#define FIXTURE_MAX_TOKEN_NAME 255
+#define FIXTURE_MAX_TOKEN 71
+#define FIXTURE_MAX_SCOPE 32
 
 /* Rate limit windows Sentry's API accepts (RateLimitSerializer), seconds */
 #define FIXTURE_MAX_RATE_LIMIT_WINDOW 86400

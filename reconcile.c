@@ -69,6 +69,7 @@ reconcile_steps(ReconcileState *state)
 	if (state->fixture->admin.present)
 		reconcile_step(state, reconcile_admin);
 	reconcile_step(state, reconcile_users);
+	reconcile_step(state, reconcile_tokens);
 	if (state->fixture->prune)
 		reconcile_step(state, reconcile_prune);
 	if (!state->dry_run)

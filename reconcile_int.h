@@ -7,7 +7,7 @@
  *	- reconcile.c, the driver: lock, catalog, the steps in order, dry run;
  *	- the steps: reconcile_org.c (organization, teams),
  *	  reconcile_projects.c, reconcile_keys.c, reconcile_users.c (admin and
- *	  users), reconcile_prune.c;
+ *	  users), reconcile_tokens.c, reconcile_prune.c;
  *	- what steps share: reconcile_mapping.c (control-silo mapping rows),
  *	  reconcile_cascade.c (deleting rows with their dependants);
  *	- the leaf, reconcile_util.c: new ids, inserts, slugs, report details.
@@ -70,6 +70,9 @@ extern void reconcile_project_keys(ReconcileState *state);
 /* reconcile_users.c: the admin, then the fixture's users */
 extern void reconcile_admin(ReconcileState *state);
 extern void reconcile_users(ReconcileState *state);
+
+/* reconcile_tokens.c: the fixture's user auth tokens, after the users */
+extern void reconcile_tokens(ReconcileState *state);
 
 /* reconcile_prune.c: delete what the fixture does not name */
 extern void reconcile_prune(ReconcileState *state);

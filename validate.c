@@ -509,6 +509,111 @@ check_users(Fixture *fixture)
 }
 
 /*
+ * The scopes of a user auth token, in the order of the bits of Sentry's
+ * deprecated scopes bitfield (HasApiScopes.ScopesDict in
+ * src/sentry/models/apiscopes.py).
+ */
+static const char *const api_scopes[] = {
+	"project:read", "project:write", "project:admin", "project:releases",
+	"team:read", "team:write", "team:admin",
+	"event:read", "event:write", "event:admin",
+	"org:read", "org:write", "org:admin",
+	"member:read", "member:write", "member:admin",
+	"org:integrations", "alerts:read", "alerts:write", "member:invite", NULL
+};
+
+/*
+ * api_scope_bit: see validate.h.
+ */
+int
+api_scope_bit(const char *scope)
+{
+	int			i;
+
+	for (i = 0; api_scopes[i] != NULL; i++)
+		if (strcmp(api_scopes[i], scope) == 0)
+			return i;
+	return -1;
+}
+
+/* Is token "sntryu_" and 64 lowercase hex digits? */
+static bool
+is_user_token(const char *token)
+{
+	size_t		prefix = strlen(SENTRY_USER_TOKEN_PREFIX);
+
+	return strncmp(token, SENTRY_USER_TOKEN_PREFIX, prefix) == 0 &&
+		strlen(token) == prefix + 64 &&
+		strspn(token + prefix, "0123456789abcdef") == 64;
+}
+
+/* Is email the admin's or a user's (as Sentry compares emails)? */
+static bool
+is_fixture_user(const Fixture *fixture, const char *email)
+{
+	int			i;
+
+	if (fixture->admin.email.value != NULL && pg_strcasecmp(fixture->admin.email.value, email) == 0)
+		return true;
+	for (i = 0; i < fixture->nusers; i++)
+		if (fixture->users[i].email.value != NULL &&
+			pg_strcasecmp(fixture->users[i].email.value, email) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * tokens: a user of the fixture each, known scopes, the token in the form
+ * current Sentry issues, names unique per user and tokens unique.  A
+ * token is never quoted.
+ */
+static void
+check_tokens(Fixture *fixture)
+{
+	DuplicateItem *names = palloc(Max(fixture->ntokens, 1) * sizeof(DuplicateItem));
+	DuplicateItem *values = palloc(Max(fixture->ntokens, 1) * sizeof(DuplicateItem));
+	int			nnames = 0;
+	int			nvalues = 0;
+	int			i;
+	int			k;
+
+	for (i = 0; i < fixture->ntokens; i++)
+	{
+		FixtureToken *token = &fixture->tokens[i];
+
+		if (token->user.value != NULL && !is_fixture_user(fixture, token->user.value))
+			fixture_add_problem(fixture, token->user.path, token->user.line, token->user.col,
+								"unknown user \"%s\"; a token's user must be the admin or one of users",
+								token->user.value);
+		for (k = 0; k < token->nscopes; k++)
+			if (api_scope_bit(token->scopes[k].value) < 0)
+				fixture_add_problem(fixture, token->scopes[k].path, token->scopes[k].line,
+									token->scopes[k].col,
+									"unknown scope \"%s\"; Sentry's scopes are project:, team:, event:, "
+									"org:, member: read, write and admin, project:releases, "
+									"org:integrations, member:invite, alerts:read and alerts:write",
+									token->scopes[k].value);
+		if (token->token.value != NULL)
+		{
+			if (!is_user_token(token->token.value))
+				fixture_add_problem(fixture, token->token.path, token->token.line, token->token.col,
+									"token must be \"" SENTRY_USER_TOKEN_PREFIX "\" and 64 lowercase hex digits, as Sentry issues user auth tokens");
+			values[nvalues] = duplicate_item(token->token.value, "(not shown)", &token->token, nvalues);
+			nvalues++;
+		}
+		if (token->name.value != NULL && token->user.value != NULL)
+		{
+			names[nnames] = duplicate_item(psprintf("%s\n%s", lowercase_copy(token->user.value),
+													token->name.value),
+										   token->name.value, &token->name, nnames);
+			nnames++;
+		}
+	}
+	report_duplicates(fixture, names, nnames, "token name", false);
+	report_duplicates(fixture, values, nvalues, "token", false);
+}
+
+/*
  * The url prefix, parsed; NULL when there is none or it is malformed
  * (either is reported).
  */
@@ -566,6 +671,7 @@ fixture_validate(Fixture *fixture, const char *url_prefix, UrlPrefixSource sourc
 	check_platforms(fixture);
 	check_admin(fixture);
 	check_users(fixture);
+	check_tokens(fixture);
 }
 
 /* A problem and its place in the list, for a stable sort */

@@ -19,6 +19,12 @@
 extern void fixture_validate(Fixture *fixture, const char *url_prefix,
 							 UrlPrefixSource source);
 
+/* The prefix of the user auth tokens current Sentry issues (AuthTokenType.USER) */
+#define SENTRY_USER_TOKEN_PREFIX "sntryu_"
+
+/* The bit of a user auth token scope in Sentry's scopes bitfield, or -1 */
+extern int	api_scope_bit(const char *scope);
+
 /* Why hash is not a Django pbkdf2_sha256 hash, or NULL when it is one */
 extern const char *password_hash_problem(const char *hash);
 
