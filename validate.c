@@ -547,17 +547,18 @@ is_user_token(const char *token)
 		strspn(token + prefix, "0123456789abcdef") == 64;
 }
 
-/* Is email the admin's or a user's (as Sentry compares emails)? */
+/* Is email the admin's or a user's (compared as email_key() does)? */
 static bool
 is_fixture_user(const Fixture *fixture, const char *email)
 {
+	char	   *key = email_key(email);
 	int			i;
 
-	if (fixture->admin.email.value != NULL && pg_strcasecmp(fixture->admin.email.value, email) == 0)
+	if (fixture->admin.email.value != NULL && strcmp(email_key(fixture->admin.email.value), key) == 0)
 		return true;
 	for (i = 0; i < fixture->nusers; i++)
 		if (fixture->users[i].email.value != NULL &&
-			pg_strcasecmp(fixture->users[i].email.value, email) == 0)
+			strcmp(email_key(fixture->users[i].email.value), key) == 0)
 			return true;
 	return false;
 }
@@ -603,7 +604,7 @@ check_tokens(Fixture *fixture)
 		}
 		if (token->name.value != NULL && token->user.value != NULL)
 		{
-			names[nnames] = duplicate_item(psprintf("%s\n%s", lowercase_copy(token->user.value),
+			names[nnames] = duplicate_item(psprintf("%s\n%s", email_key(token->user.value),
 													token->name.value),
 										   token->name.value, &token->name, nnames);
 			nnames++;
