@@ -9,7 +9,8 @@
 #   redis-server (password, database 3), the other entries are untouched;
 #   a no-op deletes nothing; SENTRY_REDIS_* give the default; without a
 #   Redis the entries are printed; an unreachable Redis is a warning with
-#   exit status 4, and the apply stands.
+#   exit status 4, and the apply stands; init --format json keeps its
+#   step lines off stdout.
 use strict;
 use warnings;
 use FindBin;
@@ -197,6 +198,12 @@ is($status, 1, 'plan --detailed-exitcode exits 1 on an error');
 ($status, $out, $err) = cli({}, 'validate', $first, '--detailed-exitcode');
 is($status, 1, '--detailed-exitcode is refused outside plan');
 like($err, qr/--detailed-exitcode is for plan/, 'with a message');
+
+# init with JSON lines: its steps go to stderr, stdout holds only JSON
+($status, $out, $err) = cli({}, 'init', '--fixtures', fixture(n => 8, add => 1), '--format', 'json', '--wait', '5');
+is($status, 0, 'init --format json exits 0');
+ok(defined json_rows($out) && $out =~ /"kind":"project_key"/, 'init --format json prints only JSON lines on stdout');
+like($err, qr/^server: accepting connections$/m, 'and its steps on stderr');
 
 $redis->kill_kill;
 done_testing();
