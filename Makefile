@@ -12,6 +12,7 @@ OBJS = \
 	dumplex.o \
 	spiutil.o \
 	catalog.o \
+	levels.o \
 	defaults.o \
 	tablewrite.o \
 	report.o \
@@ -20,6 +21,7 @@ OBJS = \
 	reconcile_org.o \
 	reconcile_util.o \
 	reconcile_projects.o \
+	reconcile_newprojects.o \
 	reconcile_keys.o \
 	reconcile_tokens.o \
 	reconcile_users.o \

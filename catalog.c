@@ -6,7 +6,8 @@
  * One statement per call reads every column of every table in the schema.
  * Everything the reconciler writes is built from this: the columns that
  * exist, which of them are NOT NULL without a default, and which sequence
- * stands behind each id.  Sentry generations differ only in data here.
+ * stands behind each id.  Sentry generations differ only in data here;
+ * a Django Sentry's migration levels are read right after (levels.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -57,6 +58,20 @@ detect_generation(SentryCatalog *catalog)
 	}
 	for (i = 0; i < catalog->ntables; i++)
 		catalog->tables[i].generation = catalog->generation;
+}
+
+/*
+ * A Django Sentry's migration levels, from django_migrations when the
+ * schema has it.
+ */
+static void
+read_levels(SentryCatalog *catalog)
+{
+	const CatalogTable *migrations = catalog_find_table(catalog, "django_migrations");
+
+	if (catalog->generation == SENTRY_GENERATION_9)
+		return;
+	catalog->levels = levels_read(migrations ? migrations->qualified_name : NULL);
 }
 
 /*
@@ -124,6 +139,7 @@ catalog_read(const char *schema)
 	if (catalog_find_table(catalog, "sentry_project") == NULL)
 		return NULL;
 	detect_generation(catalog);
+	read_levels(catalog);
 	return catalog;
 }
 

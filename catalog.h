@@ -5,12 +5,15 @@
  *
  * The reconciler writes only columns that exist, fills NOT NULL columns
  * that have no database default from a table of Sentry's own defaults,
- * and tells Sentry generations apart by the tables they have.
+ * tells Sentry generations apart by the tables they have, and reads a
+ * Django Sentry's migration levels (levels.c).
  *
  *-------------------------------------------------------------------------
  */
 #ifndef SENTRY_FIXTURES_CATALOG_H
 #define SENTRY_FIXTURES_CATALOG_H
+
+#include "levels.h"
 
 typedef enum SentryGeneration
 {
@@ -42,6 +45,7 @@ typedef struct SentryCatalog
 	char	   *schema;
 	SentryGeneration generation;
 	const char *generation_source;	/* the table it was told by */
+	MigrationLevels *levels;	/* of a Django Sentry; NULL for Sentry 9 */
 	int			ntables;
 	CatalogTable *tables;		/* sorted by name */
 } SentryCatalog;

@@ -85,8 +85,15 @@ static const ColumnDefault column_defaults[] = {
 	/* ProjectKey.roles: ["store"]; ProjectKeyStatus.ACTIVE */
 	{ANY_GENERATION, "sentry_projectkey", "roles", "1"},
 	{ANY_GENERATION, "sentry_projectkey", "status", "0"},
-	/* get_default_loader_data() of a project without loader options */
-	{ANY_GENERATION, "sentry_projectkey", "data", "'{}'"},
+	{SENTRY_GENERATION_9, "sentry_projectkey", "data", "'{}'"},
+
+	/*
+	 * get_default_loader_data() (loader/dynamic_sdk_options.py): the
+	 * project's sentry:default_loader_options, whose default from epoch 10
+	 * on (projectoptions/defaults.py) is this
+	 */
+	{SENTRY_GENERATION_MODERN, "sentry_projectkey", "data",
+	"'{\"dynamicSdkLoaderOptions\":{\"hasPerformance\":true,\"hasReplay\":true}}'"},
 
 	{ANY_GENERATION, "sentry_rule", "status", "0"},
 

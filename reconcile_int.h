@@ -6,8 +6,10 @@
  * The reconciler is layered, and no file calls one above it:
  *	- reconcile.c, the driver: lock, catalog, the steps in order, dry run;
  *	- the steps: reconcile_org.c (organization, teams),
- *	  reconcile_projects.c, reconcile_keys.c, reconcile_users.c (admin and
- *	  users), reconcile_tokens.c, reconcile_prune.c;
+ *	  reconcile_projects.c, reconcile_newprojects.c (what a new project
+ *	  gets: rule, detectors, workflow, by level), reconcile_keys.c,
+ *	  reconcile_users.c (admin and users), reconcile_tokens.c,
+ *	  reconcile_prune.c;
  *	- what steps share: reconcile_mapping.c (control-silo mapping rows),
  *	  reconcile_cascade.c (deleting rows with their dependants);
  *	- the leaf, reconcile_util.c: new ids, inserts, slugs, report details.
@@ -63,6 +65,9 @@ extern void reconcile_teams(ReconcileState *state);
 
 /* reconcile_projects.c: the five project rules, project teams, new projects' rows */
 extern void reconcile_projects(ReconcileState *state);
+
+/* reconcile_newprojects.c: what a new project gets besides its row */
+extern void reconcile_new_project_rows(ReconcileState *state);
 
 /* reconcile_keys.c: each project's key, by public key */
 extern void reconcile_project_keys(ReconcileState *state);

@@ -13,8 +13,7 @@
  * A project whose id another fixture entry names is never taken by name,
  * so renames and id swaps within one fixture do not delete anything.
  * Afterwards each project belongs to exactly its fixture team, and a new
- * project gets what Sentry gives a new project (default alert rule, saved
- * searches or project options, by generation).
+ * project gets what Sentry gives a new project (reconcile_newprojects.c).
  *
  * A deleted project takes along what Sentry's own deletion would, by each
  * reference's on_delete (reconcile_cascade.c); and the control-silo mapping
@@ -55,53 +54,6 @@ typedef struct ProjectIndex
 	int			nprojects;
 	int			nnamed;
 } ProjectIndex;
-
-/*
- * What Sentry gives a new project besides its row, by generation.  Each
- * entry is one row of table with project_id set to the new project.
- */
-typedef struct NewProjectRow
-{
-	SentryGeneration generation;
-	const char *table;
-	const char *columns[3];
-	const char *values[3];
-} NewProjectRow;
-
-/*
- * Sentry 9's default alert rule stores its data as base64 of a zlib
- * compressed pickle of {"match": "all", "conditions": [FirstSeenEvent],
- * "actions": [NotifyEvent]}; these are the bytes Sentry 9.0 itself wrote.
- */
-#define SENTRY9_DEFAULT_RULE_DATA \
-	"eJxlj80OAiEMhO99ETgRd/0/GqNHLzzAhgCrJAiEosm+vXRl48FbZzr9JuUmdSCZjsG44mJABqkH" \
-	"7tMauEmbunKmWts6oA0lTyK/vEXxOxCjy1gGtDYM9l0z4kqGrPpC8rwkK2YHqFAypZeqPVUdqOoI" \
-	"97+SlhMhFjdOjX6bxYw+6cbtVl/wUxX9IE0/Ke9p7AHFBx5HTWU="
-
-static const NewProjectRow new_project_rows[] = {
-	{SENTRY_GENERATION_9, "sentry_rule", {"label", "data"},
-	{"Send a notification for new issues", SENTRY9_DEFAULT_RULE_DATA}},
-	{SENTRY_GENERATION_9, "sentry_savedsearch", {"name", "query", "is_default"},
-	{"Unresolved Issues", "is:unresolved", "true"}},
-	{SENTRY_GENERATION_9, "sentry_savedsearch", {"name", "query", "is_default"},
-	{"Needs Triage", "is:unresolved is:unassigned", "false"}},
-	{SENTRY_GENERATION_9, "sentry_savedsearch", {"name", "query", "is_default"},
-	{"Assigned To Me", "is:unresolved assigned:me", "false"}},
-	{SENTRY_GENERATION_9, "sentry_savedsearch", {"name", "query", "is_default"},
-	{"My Bookmarks", "is:unresolved bookmarks:me", "false"}},
-	{SENTRY_GENERATION_9, "sentry_savedsearch", {"name", "query", "is_default"},
-	{"New Today", "is:unresolved age:-24h", "false"}},
-	{SENTRY_GENERATION_MODERN, "sentry_projectoptions", {"key", "value"},
-	{"sentry:option-epoch", "15"}},
-	{SENTRY_GENERATION_MODERN, "sentry_rule", {"label", "data", "source"},
-		{"Send a notification for high priority issues",
-			"{\"action_match\":\"any\",\"conditions\":["
-			"{\"id\":\"sentry.rules.conditions.high_priority_issue.NewHighPriorityIssueCondition\"},"
-			"{\"id\":\"sentry.rules.conditions.high_priority_issue.ExistingHighPriorityIssueCondition\"}],"
-			"\"actions\":[{\"id\":\"sentry.mail.actions.NotifyEmailAction\","
-			"\"targetType\":\"IssueOwners\",\"targetIdentifier\":null,"
-		"\"fallthroughType\":\"ActiveMembers\"}]}", "0"}},
-};
 
 /* qsort/bsearch: projects by id */
 static int
@@ -528,87 +480,6 @@ reconcile_project_teams(ReconcileState *state)
 }
 
 /*
- * Insert the rows of one table that every new project gets: group holds
- * ngroup entries of new_project_rows for the same table.
- */
-static void
-insert_new_project_group(ReconcileState *state, const NewProjectRow *group, int ngroup)
-{
-	const CatalogTable *table = catalog_require_table(state->catalog, group->table);
-	Fixture    *fixture = state->fixture;
-	const char *columns[2 + lengthof(group->columns)] = {"id", "project_id"};
-	int			ncolumns = 2;
-	RowBatch   *batch;
-	int64	   *ids;
-	int			nnew = 0;
-	int			next = 0;
-	int			i;
-
-	while (ncolumns - 2 < (int) lengthof(group->columns) && group->columns[ncolumns - 2] != NULL)
-	{
-		columns[ncolumns] = group->columns[ncolumns - 2];
-		ncolumns++;
-	}
-	batch = row_batch_create(table, ncolumns, columns);
-
-	for (i = 0; i < fixture->nprojects; i++)
-		if (state->projects[i].created)
-			nnew++;
-	ids = reconcile_new_ids(state, table, nnew * ngroup);
-
-	for (i = 0; i < fixture->nprojects; i++)
-	{
-		char	   *project_id;
-		int			g;
-
-		if (!state->projects[i].created)
-			continue;
-		project_id = int64_text(fixture->projects[i].parsed.project_id);
-		for (g = 0; g < ngroup; g++)
-		{
-			const char *values[2 + lengthof(group->values)] = {
-				int64_text(ids[next++]), project_id,
-				group[g].values[0], group[g].values[1], group[g].values[2]
-			};
-
-			row_batch_add(batch, values);
-		}
-	}
-	reconcile_insert(state, batch);
-}
-
-/*
- * What a new project gets besides its row, for this Sentry generation:
- * one insert per table over all new projects.
- */
-static void
-add_new_project_rows(ReconcileState *state)
-{
-	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
-												  "sentry_fixtures new project rows",
-												  ALLOCSET_DEFAULT_SIZES);
-	MemoryContext oldcontext = MemoryContextSwitchTo(scratch);
-	int			first = 0;
-
-	while (first < (int) lengthof(new_project_rows))
-	{
-		const NewProjectRow *group = &new_project_rows[first];
-		int			end = first + 1;
-
-		while (end < (int) lengthof(new_project_rows) &&
-			   new_project_rows[end].generation == group->generation &&
-			   strcmp(new_project_rows[end].table, group->table) == 0)
-			end++;
-		if (group->generation == state->catalog->generation)
-			insert_new_project_group(state, group, end - first);
-		MemoryContextReset(scratch);
-		first = end;
-	}
-	MemoryContextSwitchTo(oldcontext);
-	MemoryContextDelete(scratch);
-}
-
-/*
  * Projects, their teams, and what new projects get.
  */
 void
@@ -619,5 +490,5 @@ reconcile_projects(ReconcileState *state)
 											 sizeof(ProjectOutcome));
 	reconcile_step(state, reconcile_project_rows);
 	reconcile_step(state, reconcile_project_teams);
-	reconcile_step(state, add_new_project_rows);
+	reconcile_step(state, reconcile_new_project_rows);
 }

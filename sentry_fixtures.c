@@ -40,6 +40,15 @@ char	   *sentry_fixtures_organization = NULL;
 char	   *sentry_fixtures_schema = NULL;
 char	   *sentry_fixtures_schema_dump = NULL;
 int			sentry_fixtures_password_iterations = 1000000;
+int			sentry_fixtures_default_alert = DEFAULT_ALERT_BOTH;
+
+static const struct config_enum_entry default_alert_options[] = {
+	{"both", DEFAULT_ALERT_BOTH, false},
+	{"workflow", DEFAULT_ALERT_WORKFLOW, false},
+	{"rule", DEFAULT_ALERT_RULE, false},
+	{"none", DEFAULT_ALERT_NONE, false},
+	{NULL, 0, false}
+};
 
 PG_FUNCTION_INFO_V1(sentry_fixtures_validate);
 PG_FUNCTION_INFO_V1(sentry_dsn_parse);
@@ -123,6 +132,18 @@ _PG_init(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("sentry_fixtures.default_alert",
+							 "Which default alert a new project gets: both, workflow, rule or none.",
+							 "both writes what the database's Sentry release writes (the legacy rule, "
+							 "the workflow and the link between them where that release wrote both); "
+							 "workflow and rule write only that part, none neither.",
+							 &sentry_fixtures_default_alert,
+							 DEFAULT_ALERT_BOTH,
+							 default_alert_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("sentry_fixtures");
 }
@@ -500,6 +521,30 @@ put_info(ReturnSetInfo *rsinfo, const char *key, const char *value)
 }
 
 /*
+ * The migration level of each app and which behaviours are on, as
+ * "level.<app>" and "behaviour.<name>" rows.
+ */
+static void
+put_levels(ReturnSetInfo *rsinfo, const MigrationLevels *levels)
+{
+	const BehaviourSpec *specs;
+	int			nspecs;
+	int			i;
+
+	put_info(rsinfo, "levels_source", levels->source);
+	for (i = 0; i < levels->napps; i++)
+		put_info(rsinfo, psprintf("level.%s", levels->apps[i].app),
+				 levels->apps[i].migration);
+	specs = levels_behaviours(&nspecs);
+	for (i = 0; i < nspecs; i++)
+		put_info(rsinfo, psprintf("behaviour.%s", specs[i].name),
+				 psprintf("%s (%s %s)", levels_behaviour_on(levels, specs[i].behaviour) ? "on" : "off",
+						  specs[i].app, specs[i].first_migration));
+	put_info(rsinfo, "default_alert",
+			 GetConfigOption("sentry_fixtures.default_alert", false, false));
+}
+
+/*
  * sentry_fixtures_info(): what the extension detects in this database, the
  * way an apply would (no fixture: the url prefix comes from the setting or
  * Sentry's option), for users debugging a setup.
@@ -530,6 +575,8 @@ sentry_fixtures_info(PG_FUNCTION_ARGS)
 	{
 		put_info(rsinfo, "generation", catalog_generation_name(catalog->generation));
 		put_info(rsinfo, "generation_source", catalog->generation_source);
+		if (catalog->levels != NULL)
+			put_levels(rsinfo, catalog->levels);
 	}
 
 	prefix = url_prefix_lookup(empty, &source);

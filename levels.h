@@ -1,0 +1,68 @@
+/*-------------------------------------------------------------------------
+ *
+ * levels.h
+ *		Which Sentry made the database: migration levels and behaviours.
+ *
+ * A Django Sentry records each migration it applied in django_migrations;
+ * the highest applied per app (sentry, workflow_engine, ...) says which
+ * release made the database.  What a new project gets changed between
+ * releases, so each such behaviour is a row of data tied to the first
+ * migration of the app where Sentry does it (levels.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SENTRY_FIXTURES_LEVELS_H
+#define SENTRY_FIXTURES_LEVELS_H
+
+/* A behaviour of Sentry that depends on the migration level */
+typedef enum SentryBehaviour
+{
+	BEHAVIOUR_LEGACY_RULE,		/* a new project's default sentry_rule */
+	BEHAVIOUR_DEFAULT_DETECTORS,	/* its error and issue-stream detectors */
+	BEHAVIOUR_DEFAULT_WORKFLOW, /* its default alert as a workflow */
+	BEHAVIOUR_COUNT
+} SentryBehaviour;
+
+/* One behaviour as data: where Sentry starts doing it, and the source */
+typedef struct BehaviourSpec
+{
+	SentryBehaviour behaviour;
+	const char *name;
+	const char *app;
+	int			first_level;	/* number of the first migration doing it */
+	const char *first_migration;
+	const char *source;			/* Sentry source file(s) it follows */
+	const char *commit;			/* getsentry/sentry commit read */
+} BehaviourSpec;
+
+/* The level of one app as the database records it */
+typedef struct AppLevel
+{
+	char	   *app;
+	int			level;			/* as read */
+	int			effective;		/* clamped into the known range */
+	char	   *migration;		/* name of the highest applied */
+} AppLevel;
+
+typedef struct MigrationLevels
+{
+	const char *source;			/* where the levels came from */
+	int			napps;
+	AppLevel   *apps;
+	bool		on[BEHAVIOUR_COUNT];
+} MigrationLevels;
+
+/*
+ * Read the levels from the django_migrations table (quoted qualified
+ * name), or, when it is NULL, assume the newest known levels.  One
+ * statement; a NOTICE for each known app outside the known range.
+ */
+extern MigrationLevels *levels_read(const char *django_migrations);
+
+/* Whether Sentry at these levels does the behaviour */
+extern bool levels_behaviour_on(const MigrationLevels *levels, SentryBehaviour behaviour);
+
+/* The behaviour table, for sentry_fixtures_info() */
+extern const BehaviourSpec *levels_behaviours(int *nbehaviours);
+
+#endif							/* SENTRY_FIXTURES_LEVELS_H */

@@ -1,0 +1,343 @@
+/*-------------------------------------------------------------------------
+ *
+ * reconcile_newprojects.c
+ *		What a new project gets besides its row, as Sentry gives it.
+ *
+ * Sentry's receivers of a project's creation write more than the project:
+ * Sentry 9 a default rule and five saved searches; a Django Sentry the
+ * project option sentry:option-epoch and, by migration level (levels.c),
+ * the legacy default rule, the default detectors ("error" and
+ * "issue_stream") and the default alert as a workflow: its when-condition
+ * group with the two high-priority conditions, an action-filter group with
+ * the e-mail action, the links between them, the link to the issue-stream
+ * detector, and, where Sentry wrote rule and workflow both, the
+ * AlertRuleWorkflow row between them.
+ *
+ * All of it is the table new_project_rows: one entry per row a new project
+ * gets, the parts it belongs to, and its values, which may name the new
+ * project ($project), its organization ($organization) or the id of
+ * another entry's row of the same project (@handle).  Ids come from each
+ * table's sequence up front, so every table is one INSERT over all new
+ * projects, whatever their number.  sentry_fixtures.default_alert chooses
+ * which of rule and workflow a Django Sentry's new project gets.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "utils/memutils.h"
+
+#include "reconcile_int.h"
+#include "reconcile_util.h"
+#include "sentry_fixtures.h"
+
+/* The parts of what a new project gets; an entry needs all of its parts */
+#define PART_SENTRY9		(1 << 0)	/* a Sentry 9 database */
+#define PART_MODERN			(1 << 1)	/* a Django Sentry */
+#define PART_RULE			(1 << 2)	/* the legacy default rule */
+#define PART_DETECTORS		(1 << 3)	/* the default detectors */
+#define PART_WORKFLOW		(1 << 4)	/* the default alert as a workflow */
+
+#define NEW_ROW_COLUMNS 4
+
+typedef struct NewProjectRow
+{
+	int			parts;
+	const char *handle;			/* what other entries call its id, or NULL */
+	const char *table;
+	const char *columns[NEW_ROW_COLUMNS];	/* besides id; NULL ends */
+	const char *values[NEW_ROW_COLUMNS];
+} NewProjectRow;
+
+/*
+ * Sentry 9's default alert rule stores its data as base64 of a zlib
+ * compressed pickle of {"match": "all", "conditions": [FirstSeenEvent],
+ * "actions": [NotifyEvent]}; these are the bytes Sentry 9.0 itself wrote.
+ */
+#define SENTRY9_DEFAULT_RULE_DATA \
+	"eJxlj80OAiEMhO99ETgRd/0/GqNHLzzAhgCrJAiEosm+vXRl48FbZzr9JuUmdSCZjsG44mJABqkH" \
+	"7tMauEmbunKmWts6oA0lTyK/vEXxOxCjy1gGtDYM9l0z4kqGrPpC8rwkK2YHqFAypZeqPVUdqOoI" \
+	"97+SlhMhFjdOjX6bxYw+6cbtVl/wUxX9IE0/Ke9p7AHFBx5HTWU="
+
+/* receivers/rules.py: DEFAULT_RULE_LABEL and DEFAULT_RULE_DATA */
+#define DEFAULT_ALERT_LABEL "Send a notification for high priority issues"
+#define MODERN_DEFAULT_RULE_DATA \
+	"{\"action_match\":\"any\",\"conditions\":[" \
+	"{\"id\":\"sentry.rules.conditions.high_priority_issue.NewHighPriorityIssueCondition\"}," \
+	"{\"id\":\"sentry.rules.conditions.high_priority_issue.ExistingHighPriorityIssueCondition\"}]," \
+	"\"actions\":[{\"id\":\"sentry.mail.actions.NotifyEmailAction\"," \
+	"\"targetType\":\"IssueOwners\",\"targetIdentifier\":null," \
+	"\"fallthroughType\":\"ActiveMembers\"}]}"
+
+#define SAVED_SEARCH(name, query, is_default) \
+	{PART_SENTRY9, NULL, "sentry_savedsearch", {"project_id", "name", "query", "is_default"}, \
+	{"$project", name, query, is_default}}
+
+/*
+ * In the order of the foreign keys between them; entries of one table that
+ * are written together are adjacent and have the same columns.
+ */
+static const NewProjectRow new_project_rows[] = {
+	{PART_SENTRY9 | PART_RULE, NULL, "sentry_rule", {"project_id", "label", "data"},
+	{"$project", "Send a notification for new issues", SENTRY9_DEFAULT_RULE_DATA}},
+	SAVED_SEARCH("Unresolved Issues", "is:unresolved", "true"),
+	SAVED_SEARCH("Needs Triage", "is:unresolved is:unassigned", "false"),
+	SAVED_SEARCH("Assigned To Me", "is:unresolved assigned:me", "false"),
+	SAVED_SEARCH("My Bookmarks", "is:unresolved bookmarks:me", "false"),
+	SAVED_SEARCH("New Today", "is:unresolved age:-24h", "false"),
+
+	/* receivers/core.py freeze_option_epoch_for_project: LATEST_EPOCH */
+	{PART_MODERN, NULL, "sentry_projectoptions", {"project_id", "key", "value"},
+	{"$project", "sentry:option-epoch", "15"}},
+	{PART_MODERN | PART_RULE, "rule", "sentry_rule", {"project_id", "label", "data", "source"},
+	{"$project", DEFAULT_ALERT_LABEL, MODERN_DEFAULT_RULE_DATA, "0"}},
+
+	/* workflow_engine/defaults/detectors.py ensure_default_detectors */
+	{PART_MODERN | PART_DETECTORS, "error_detector", "workflow_engine_detector",
+	{"project_id", "type", "name", "config"}, {"$project", "error", "Error Monitor", "{}"}},
+	{PART_MODERN | PART_DETECTORS, "issue_stream_detector", "workflow_engine_detector",
+	{"project_id", "type", "name", "config"}, {"$project", "issue_stream", "Issue Stream", "{}"}},
+
+	/* workflow_engine/defaults/workflows.py create_priority_workflow */
+	{PART_MODERN | PART_WORKFLOW, "when_group", "workflow_engine_dataconditiongroup",
+	{"logic_type", "organization_id"}, {"any-short", "$organization"}},
+	{PART_MODERN | PART_WORKFLOW, "action_filter", "workflow_engine_dataconditiongroup",
+	{"logic_type", "organization_id"}, {"any-short", "$organization"}},
+	{PART_MODERN | PART_WORKFLOW, NULL, "workflow_engine_datacondition",
+		{"type", "comparison", "condition_result", "condition_group_id"},
+	{"new_high_priority_issue", "true", "true", "@when_group"}},
+	{PART_MODERN | PART_WORKFLOW, NULL, "workflow_engine_datacondition",
+		{"type", "comparison", "condition_result", "condition_group_id"},
+	{"existing_high_priority_issue", "true", "true", "@when_group"}},
+	{PART_MODERN | PART_WORKFLOW, "workflow", "workflow_engine_workflow",
+		{"organization_id", "name", "config", "when_condition_group_id"},
+	{"$organization", DEFAULT_ALERT_LABEL, "{\"frequency\": 0}", "@when_group"}},
+	{PART_MODERN | PART_WORKFLOW, "action", "workflow_engine_action", {"type", "config", "data"},
+		{"email", "{\"target_type\": \"IssueOwners\", \"target_identifier\": null, "
+		"\"fallthrough_type\": \"ActiveMembers\"}", "{}"}},
+	{PART_MODERN | PART_WORKFLOW, NULL, "workflow_engine_dataconditiongroupaction",
+	{"action_id", "condition_group_id"}, {"@action", "@action_filter"}},
+	{PART_MODERN | PART_WORKFLOW, NULL, "workflow_engine_workflowdataconditiongroup",
+	{"workflow_id", "condition_group_id"}, {"@workflow", "@action_filter"}},
+	/* connect_workflows_to_issue_stream */
+	{PART_MODERN | PART_DETECTORS | PART_WORKFLOW, NULL, "workflow_engine_detectorworkflow",
+	{"detector_id", "workflow_id"}, {"@issue_stream_detector", "@workflow"}},
+	/* receivers/rules.py, while Sentry dual-wrote rule and workflow */
+	{PART_MODERN | PART_RULE | PART_WORKFLOW, NULL, "workflow_engine_alertruleworkflow",
+	{"rule_id", "workflow_id"}, {"@rule", "@workflow"}},
+};
+
+/* What one apply writes for its new projects */
+typedef struct NewRowsPlan
+{
+	int			nnew;			/* new projects */
+	char	  **project_ids;	/* per new project, as text */
+	char	   *organization_id;
+	bool		active[lengthof(new_project_rows)];
+	int64	   *ids[lengthof(new_project_rows)];	/* per entry, per project */
+} NewRowsPlan;
+
+/*
+ * The parts this database's Sentry gives a new project, as the
+ * generation, the migration levels and sentry_fixtures.default_alert say.
+ */
+static int
+parts_on(const SentryCatalog *catalog)
+{
+	bool		rule_wanted = sentry_fixtures_default_alert == DEFAULT_ALERT_BOTH ||
+		sentry_fixtures_default_alert == DEFAULT_ALERT_RULE;
+	bool		workflow_wanted = sentry_fixtures_default_alert == DEFAULT_ALERT_BOTH ||
+		sentry_fixtures_default_alert == DEFAULT_ALERT_WORKFLOW;
+	int			parts;
+
+	if (catalog->generation == SENTRY_GENERATION_9)
+		return PART_SENTRY9 | (rule_wanted ? PART_RULE : 0);
+
+	parts = PART_MODERN;
+	if (rule_wanted && levels_behaviour_on(catalog->levels, BEHAVIOUR_LEGACY_RULE))
+		parts |= PART_RULE;
+	if (levels_behaviour_on(catalog->levels, BEHAVIOUR_DEFAULT_DETECTORS))
+		parts |= PART_DETECTORS;
+	if (workflow_wanted && levels_behaviour_on(catalog->levels, BEHAVIOUR_DEFAULT_WORKFLOW))
+		parts |= PART_WORKFLOW;
+	return parts;
+}
+
+/*
+ * Which entries are written: all their parts on, and their table there.
+ * A part whose own table is missing is off as a whole, so that no chain
+ * is written half.
+ */
+static void
+choose_entries(const SentryCatalog *catalog, NewRowsPlan *plan)
+{
+	int			parts = parts_on(catalog);
+	int			i;
+
+	for (i = 0; i < (int) lengthof(new_project_rows); i++)
+	{
+		const NewProjectRow *entry = &new_project_rows[i];
+		int			own = entry->parts & ~(PART_SENTRY9 | PART_MODERN);
+
+		if (catalog_find_table(catalog, entry->table) == NULL && (own & (own - 1)) == 0)
+			parts &= ~own;
+	}
+	for (i = 0; i < (int) lengthof(new_project_rows); i++)
+		plan->active[i] = (new_project_rows[i].parts & parts) == new_project_rows[i].parts &&
+			catalog_find_table(catalog, new_project_rows[i].table) != NULL;
+}
+
+/* The entry a handle names */
+static int
+find_handle(const char *handle)
+{
+	int			i;
+
+	for (i = 0; i < (int) lengthof(new_project_rows); i++)
+		if (new_project_rows[i].handle != NULL && strcmp(new_project_rows[i].handle, handle) == 0)
+			return i;
+	elog(ERROR, "no new project row is called \"%s\"", handle);
+	return -1;					/* keep compiler quiet */
+}
+
+/* The end of the group of adjacent entries of the same table as first */
+static int
+group_end(int first)
+{
+	int			end = first + 1;
+
+	while (end < (int) lengthof(new_project_rows) &&
+		   strcmp(new_project_rows[end].table, new_project_rows[first].table) == 0)
+		end++;
+	return end;
+}
+
+/*
+ * Ids for every active entry's rows: one call per table, project-major
+ * within each table.
+ */
+static void
+allocate_ids(ReconcileState *state, NewRowsPlan *plan)
+{
+	int			first = 0;
+
+	while (first < (int) lengthof(new_project_rows))
+	{
+		int			end = group_end(first);
+		int			nactive = 0;
+		int			e;
+		int			next = 0;
+		int64	   *ids;
+
+		for (e = first; e < end; e++)
+			nactive += plan->active[e] ? 1 : 0;
+		if (nactive > 0)
+		{
+			ids = reconcile_new_ids(state, catalog_require_table(state->catalog,
+																 new_project_rows[first].table),
+									plan->nnew * nactive);
+			for (e = first; e < end; e++)
+				if (plan->active[e])
+					plan->ids[e] = palloc(Max(plan->nnew, 1) * sizeof(int64));
+			for (int k = 0; k < plan->nnew; k++)
+				for (e = first; e < end; e++)
+					if (plan->active[e])
+						plan->ids[e][k] = ids[next++];
+		}
+		first = end;
+	}
+}
+
+/* One value of an entry's row for new project k */
+static const char *
+entry_value(const NewRowsPlan *plan, const char *value, int k)
+{
+	if (strcmp(value, "$project") == 0)
+		return plan->project_ids[k];
+	if (strcmp(value, "$organization") == 0)
+		return plan->organization_id;
+	if (value[0] == '@')
+		return int64_text(plan->ids[find_handle(value + 1)][k]);
+	return value;
+}
+
+/*
+ * One INSERT of the active entries from first to end (one table) for
+ * every new project.
+ */
+static void
+insert_group(ReconcileState *state, const NewRowsPlan *plan, int first, int end)
+{
+	const NewProjectRow *model = NULL;
+	const char *columns[1 + NEW_ROW_COLUMNS] = {"id"};
+	int			ncolumns = 1;
+	RowBatch   *batch;
+	int			e;
+
+	for (e = first; e < end && model == NULL; e++)
+		if (plan->active[e])
+			model = &new_project_rows[e];
+	if (model == NULL)
+		return;
+	while (ncolumns - 1 < NEW_ROW_COLUMNS && model->columns[ncolumns - 1] != NULL)
+	{
+		columns[ncolumns] = model->columns[ncolumns - 1];
+		ncolumns++;
+	}
+	batch = row_batch_create(catalog_require_table(state->catalog, model->table),
+							 ncolumns, columns);
+
+	for (int k = 0; k < plan->nnew; k++)
+		for (e = first; e < end; e++)
+		{
+			const char *values[1 + NEW_ROW_COLUMNS];
+			int			c;
+
+			if (!plan->active[e])
+				continue;
+			values[0] = int64_text(plan->ids[e][k]);
+			for (c = 1; c < ncolumns; c++)
+				values[c] = entry_value(plan, new_project_rows[e].values[c - 1], k);
+			row_batch_add(batch, values);
+		}
+	reconcile_insert(state, batch);
+}
+
+/*
+ * What the new projects get besides their rows: one insert per table over
+ * all of them.
+ */
+void
+reconcile_new_project_rows(ReconcileState *state)
+{
+	Fixture    *fixture = state->fixture;
+	NewRowsPlan *plan = palloc0(sizeof(NewRowsPlan));
+	MemoryContext scratch;
+	MemoryContext oldcontext;
+	int			first = 0;
+	int			i;
+
+	plan->project_ids = palloc(Max(fixture->nprojects, 1) * sizeof(char *));
+	for (i = 0; i < fixture->nprojects; i++)
+		if (state->projects[i].created)
+			plan->project_ids[plan->nnew++] = int64_text(fixture->projects[i].parsed.project_id);
+	if (plan->nnew == 0)
+		return;
+	plan->organization_id = int64_text(state->organization_id);
+	choose_entries(state->catalog, plan);
+	allocate_ids(state, plan);
+
+	scratch = AllocSetContextCreate(CurrentMemoryContext, "sentry_fixtures new project rows",
+									ALLOCSET_DEFAULT_SIZES);
+	oldcontext = MemoryContextSwitchTo(scratch);
+	while (first < (int) lengthof(new_project_rows))
+	{
+		int			end = group_end(first);
+
+		insert_group(state, plan, first, end);
+		MemoryContextReset(scratch);
+		first = end;
+	}
+	MemoryContextSwitchTo(oldcontext);
+	MemoryContextDelete(scratch);
+}
