@@ -69,6 +69,15 @@ extern void reconcile_projects(ReconcileState *state);
 /* reconcile_newprojects.c: what a new project gets besides its row */
 extern void reconcile_new_project_rows(ReconcileState *state);
 
+/*
+ * Before projects are deleted: delete what their creation added that the
+ * cascade from the project misses (default workflow chain, rule links),
+ * adding it to counts (one per project id, in the order of project_ids).
+ */
+struct CascadeCount;
+extern void delete_new_project_rows(ReconcileState *state, const int64 *project_ids, int n,
+									struct CascadeCount *counts);
+
 /* reconcile_keys.c: each project's key, by public key */
 extern void reconcile_project_keys(ReconcileState *state);
 

@@ -21,15 +21,25 @@
  * projects, whatever their number.  sentry_fixtures.default_alert chooses
  * which of rule and workflow a Django Sentry's new project gets.
  *
+ * A project deleted (rule 1, prune) takes along what its creation added
+ * that the cascade from the project does not reach: its default workflow
+ * (a workflow whose detectors are all the project's), that workflow's
+ * condition groups, the actions only those groups use, and the
+ * AlertRuleWorkflow rows of its rules, whose rule_id has no foreign key.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "reconcile_cascade.h"
 #include "reconcile_int.h"
 #include "reconcile_util.h"
 #include "sentry_fixtures.h"
+#include "spiutil.h"
 
 /* The parts of what a new project gets; an entry needs all of its parts */
 #define PART_SENTRY9		(1 << 0)	/* a Sentry 9 database */
@@ -340,4 +350,164 @@ reconcile_new_project_rows(ReconcileState *state)
 	}
 	MemoryContextSwitchTo(oldcontext);
 	MemoryContextDelete(scratch);
+}
+
+/* The workflow-engine tables a project's default alert is made of */
+static const char *const alert_tables[] = {
+	"workflow_engine_detector", "workflow_engine_detectorworkflow", "workflow_engine_workflow",
+	"workflow_engine_workflowdataconditiongroup", "workflow_engine_dataconditiongroupaction",
+	"workflow_engine_dataconditiongroup", "workflow_engine_action",
+};
+
+/*
+ * The alert rows that only the doomed projects use, as (kind, id, ord):
+ * kind 1 a workflow whose every detector is one of theirs, 2 the
+ * condition groups of those workflows, 3 the actions only those groups
+ * use; ord the 1-based position in $1 of the project it is counted for.
+ */
+static const char *const own_alert_rows_query =
+"WITH doomed AS (SELECT r.project_id, r.ord"
+"                  FROM pg_catalog.unnest($1::pg_catalog.int8[]) WITH ORDINALITY AS r(project_id, ord)),"
+" own AS (SELECT dw.workflow_id, pg_catalog.min(doomed.ord) AS ord"
+"           FROM %2$s AS dw JOIN %1$s AS d ON d.id = dw.detector_id"
+"           JOIN doomed ON doomed.project_id = d.project_id"
+"          GROUP BY dw.workflow_id"
+"         HAVING NOT EXISTS (SELECT 1 FROM %2$s AS o JOIN %1$s AS od ON od.id = o.detector_id"
+"                             WHERE o.workflow_id = dw.workflow_id AND NOT EXISTS"
+"                                   (SELECT 1 FROM doomed AS q WHERE q.project_id = od.project_id))),"
+" groups AS (SELECT w.when_condition_group_id AS id, own.ord"
+"              FROM %3$s AS w JOIN own ON own.workflow_id = w.id"
+"             WHERE w.when_condition_group_id IS NOT NULL"
+"            UNION"
+"            SELECT g.condition_group_id, own.ord"
+"              FROM %4$s AS g JOIN own ON own.workflow_id = g.workflow_id),"
+" actions AS (SELECT a.action_id AS id, pg_catalog.min(groups.ord) AS ord"
+"               FROM %5$s AS a JOIN groups ON groups.id = a.condition_group_id"
+"              GROUP BY a.action_id"
+"             HAVING NOT EXISTS (SELECT 1 FROM %5$s AS o WHERE o.action_id = a.action_id"
+"                                   AND NOT EXISTS (SELECT 1 FROM groups AS g2"
+"                                                    WHERE g2.id = o.condition_group_id)))"
+" SELECT 1, workflow_id, ord FROM own"
+" UNION ALL SELECT 2, id, ord FROM groups"
+" UNION ALL SELECT 3, id, ord FROM actions"
+" ORDER BY 1, 2";
+
+/* Tables deleted from in order of kind: workflows before their groups */
+static const char *const own_alert_kinds[] = {
+	"workflow_engine_workflow", "workflow_engine_dataconditiongroup", "workflow_engine_action",
+};
+
+/*
+ * Delete the roots of one kind with their dependants and add what went
+ * to the counts of the project each is counted for.
+ */
+static void
+delete_own_alert_kind(ReconcileState *state, const char *table, const int64 *ids,
+					  const int *ords, int n, CascadeCount *counts)
+{
+	CascadeCount *gone;
+	int			i;
+
+	if (n == 0)
+		return;
+	gone = palloc0(n * sizeof(CascadeCount));
+	cascade_delete(state->catalog, table, ids, n, gone);
+	for (i = 0; i < n; i++)
+	{
+		CascadeCount *count = &counts[ords[i] - 1];
+
+		count->dependent_rows += 1 + gone[i].dependent_rows;
+		count->dependent_tables += 1 + gone[i].dependent_tables;
+		count->nulled_refs += gone[i].nulled_refs;
+	}
+}
+
+/*
+ * The AlertRuleWorkflow rows of the projects' rules: rule_id has no
+ * foreign key, so the cascade from the project does not reach them.
+ */
+static void
+delete_rule_links(ReconcileState *state, const int64 *project_ids, int n, CascadeCount *counts)
+{
+	const CatalogTable *links = catalog_find_table(state->catalog, "workflow_engine_alertruleworkflow");
+	const CatalogTable *rules = catalog_find_table(state->catalog, "sentry_rule");
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1];
+	uint64		nrows;
+	uint64		i;
+
+	if (links == NULL || rules == NULL)
+		return;
+	args[0] = int8_array_datum(project_ids, n);
+	nrows = spi_select(psprintf("WITH gone AS (DELETE FROM %s AS x USING %s AS r,"
+								" pg_catalog.unnest($1) AS p(id)"
+								" WHERE r.project_id = p.id AND x.rule_id = r.id"
+								" RETURNING r.project_id AS root)"
+								" SELECT p.ord, pg_catalog.count(*)"
+								" FROM pg_catalog.unnest($1) WITH ORDINALITY AS p(id, ord)"
+								" JOIN gone ON gone.root = p.id GROUP BY p.ord",
+								links->qualified_name, rules->qualified_name),
+					   1, argtypes, args);
+	for (i = 0; i < nrows; i++)
+	{
+		CascadeCount *count = &counts[spi_get_int64(i, 1) - 1];
+
+		count->dependent_rows += spi_get_int64(i, 2);
+		count->dependent_tables++;
+	}
+}
+
+/*
+ * delete_new_project_rows: see reconcile_int.h.
+ */
+void
+delete_new_project_rows(ReconcileState *state, const int64 *project_ids, int n,
+						CascadeCount *counts)
+{
+	const char *names[lengthof(alert_tables)];
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1];
+	int64	   *ids;
+	int		   *ords;
+	int		   *kinds;
+	int			nrows;
+	int			row = 0;
+	int			i;
+
+	if (n == 0)
+		return;
+	delete_rule_links(state, project_ids, n, counts);
+	for (i = 0; i < (int) lengthof(alert_tables); i++)
+	{
+		const CatalogTable *table = catalog_find_table(state->catalog, alert_tables[i]);
+
+		if (table == NULL)
+			return;
+		names[i] = table->qualified_name;
+	}
+
+	args[0] = int8_array_datum(project_ids, n);
+	nrows = (int) spi_select(psprintf(own_alert_rows_query, names[0], names[1], names[2],
+									  names[3], names[4]), 1, argtypes, args);
+	ids = palloc(Max(nrows, 1) * sizeof(int64));
+	ords = palloc(Max(nrows, 1) * sizeof(int));
+	kinds = palloc(Max(nrows, 1) * sizeof(int));
+	for (i = 0; i < nrows; i++)
+	{
+		kinds[i] = (int) spi_get_int64(i, 1);
+		ids[i] = spi_get_int64(i, 2);
+		ords[i] = (int) spi_get_int64(i, 3);
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	/* the rows come sorted by kind */
+	for (i = 0; i < (int) lengthof(own_alert_kinds); i++)
+	{
+		int			start = row;
+
+		while (row < nrows && kinds[row] == i + 1)
+			row++;
+		delete_own_alert_kind(state, own_alert_kinds[i], ids + start, ords + start,
+							  row - start, counts);
+	}
 }

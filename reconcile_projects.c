@@ -202,6 +202,7 @@ delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wa
 
 	/* first, while the rows they go through still exist */
 	delete_mapping_rows(state, "sentry_project", ids, ndoomed, mappings);
+	delete_new_project_rows(state, ids, ndoomed, mappings);
 	fallback = cascade_delete(state->catalog, "sentry_project", ids, ndoomed, counts);
 
 	for (i = 0; i < ndoomed; i++)

@@ -62,6 +62,8 @@ delete_selected(ReconcileState *state, const char *table, const char *kind,
 
 	/* first, while the rows they go through still exist */
 	delete_mapping_rows(state, table, ids, (int) n, mappings);
+	if (strcmp(table, "sentry_project") == 0)
+		delete_new_project_rows(state, ids, (int) n, mappings);
 	fallback = cascade_delete(state->catalog, table, ids, (int) n, counts);
 
 	for (i = 0; i < n; i++)

@@ -1,0 +1,236 @@
+# What a new project gets on current Sentry (sentry-current-full.sql, with
+# workflow_engine), at the levels django_migrations says, and what its
+# deletion takes along.  Asserts:
+#  - sentry_fixtures_info() shows the migration levels and behaviours read;
+#  - at the schema's own level (workflow_engine 0114) each new project has
+#    exactly its two default detectors, the default workflow chain linked
+#    to its issue-stream detector, the legacy rule and the AlertRuleWorkflow
+#    between them, its key's loader data and sentry:option-epoch;
+#  - sentry_fixtures.default_alert = workflow | rule | none writes only
+#    that part (the detectors always);
+#  - variants the test builds from the schema: workflow_engine below 0094
+#    (tables present) gets the rule only; no workflow_engine tables and an
+#    older sentry level (as on 24.x) gets the rule only, with a NOTICE; a
+#    newer workflow_engine level writes the newest known rows, with a
+#    NOTICE;
+#  - re-applying writes nothing; the plan equals the run;
+#  - deleting a project (prune, rule 1) removes its detectors, its own
+#    workflow chain and its rule links, and nothing of other projects;
+#  - 1,000 new projects cost as many statements as 10 (pg_stat_statements).
+use strict;
+use warnings;
+use FindBin;
+use lib $FindBin::Bin;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use SentryTest qw(sentry_dump new_sentry_node write_fixture plan_then_apply apply_rows_and_writes);
+use Test::More;
+
+my $dump = sentry_dump('sentry-current-full.sql');
+my $node = new_sentry_node('current_sentry', <<'CONF');
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = all
+sentry_fixtures.password_iterations = 1000
+sentry_fixtures.url_prefix = 'http://sentry.test'
+CONF
+my $tempdir = PostgreSQL::Test::Utils::tempdir;
+
+# The schema, loaded once into a template the databases below copy
+$node->safe_psql('postgres', 'CREATE DATABASE current_base');
+$node->command_ok(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('current_base'),
+	'-f', $dump], 'sentry-current-full.sql loads');
+$node->safe_psql('current_base', 'CREATE EXTENSION sentry_fixtures');
+
+# A fresh copy of the template, changed by the SQL $change if given
+sub new_db
+{
+	my ($db, $change) = @_;
+	$node->safe_psql('postgres', qq{CREATE DATABASE "$db" TEMPLATE current_base});
+	$node->safe_psql($db, $change) if defined $change;
+	return $db;
+}
+
+# A fixture of $n new projects in team Backend (ids from 1001), as a
+# pg_read_file() expression; $prune asks for pruning
+sub projects_fixture
+{
+	my ($name, $n, $prune) = @_;
+	my $yaml = "organization: sentry\n" . ($prune ? "prune: true\n" : '') . "teams:\n  - name: Backend\n    projects:\n";
+	$yaml .= sprintf("      p%d: http://%032x\@sentry.test/%d\n", $_, $_, 1000 + $_) for 1 .. $n;
+	my $path = write_fixture($tempdir, "$name.yml", $yaml);
+	return "pg_read_file('$path')";
+}
+
+# Everything of project $id that its creation wrote besides its row, its
+# team link and its key: detectors; each workflow linked to its detectors
+# with its when group, conditions, filter groups, actions and the detector
+# types and rules linked to it; its rules; its key's data; its options
+my $shape = q{
+SELECT format('%s|det=%s|wf=%s|rules=%s|keydata=%s|options=%s', p.id,
+  (SELECT string_agg(d.type || '/' || d.name || '/' || d.config::text || '/' || d.enabled, ',' ORDER BY d.type)
+     FROM workflow_engine_detector d WHERE d.project_id = p.id),
+  (SELECT string_agg(format('%s/%s/org=%s/when=%s[%s]/filters=%s/detectors=%s/rules=%s',
+         w.name, w.config, w.organization_id, g.logic_type,
+         (SELECT string_agg(c.type || '=' || c.comparison::text || '>' || c.condition_result::text, ',' ORDER BY c.type)
+            FROM workflow_engine_datacondition c WHERE c.condition_group_id = g.id),
+         (SELECT string_agg(fg.logic_type || '[' ||
+             (SELECT string_agg(a.type || ' ' || a.config::text || ' ' || a.data::text, ',')
+                FROM workflow_engine_dataconditiongroupaction ga JOIN workflow_engine_action a ON a.id = ga.action_id
+               WHERE ga.condition_group_id = fg.id) || ']', ',')
+            FROM workflow_engine_workflowdataconditiongroup wg
+            JOIN workflow_engine_dataconditiongroup fg ON fg.id = wg.condition_group_id WHERE wg.workflow_id = w.id),
+         (SELECT string_agg(d.type || '@' || (d.project_id = p.id), ',' ORDER BY d.type)
+            FROM workflow_engine_detectorworkflow dw JOIN workflow_engine_detector d ON d.id = dw.detector_id
+           WHERE dw.workflow_id = w.id),
+         (SELECT string_agg(r.label || '@' || (r.project_id = p.id), ',')
+            FROM workflow_engine_alertruleworkflow x JOIN sentry_rule r ON r.id = x.rule_id
+           WHERE x.workflow_id = w.id AND x.alert_rule_id IS NULL)), ';')
+     FROM workflow_engine_workflow w
+     LEFT JOIN workflow_engine_dataconditiongroup g ON g.id = w.when_condition_group_id
+    WHERE w.id IN (SELECT dw.workflow_id FROM workflow_engine_detectorworkflow dw
+                     JOIN workflow_engine_detector d ON d.id = dw.detector_id WHERE d.project_id = p.id)),
+  (SELECT string_agg(r.label || '/' || r.source || '/' || r.status || '/' || md5(r.data), ',') FROM sentry_rule r WHERE r.project_id = p.id),
+  (SELECT string_agg(k.data, ',') FROM sentry_projectkey k WHERE k.project_id = p.id),
+  (SELECT string_agg(o.key || '=' || o.value, ',' ORDER BY o.key) FROM sentry_projectoptions o WHERE o.project_id = p.id))
+FROM sentry_project p WHERE p.id > 1000 ORDER BY p.id};
+
+# The same, for a schema without the workflow_engine tables
+my $shape_24 = q{
+SELECT format('%s|rules=%s|keydata=%s|options=%s', p.id,
+  (SELECT string_agg(r.label || '/' || r.source || '/' || r.status || '/' || md5(r.data), ',') FROM sentry_rule r WHERE r.project_id = p.id),
+  (SELECT string_agg(k.data, ',') FROM sentry_projectkey k WHERE k.project_id = p.id),
+  (SELECT string_agg(o.key || '=' || o.value, ',' ORDER BY o.key) FROM sentry_projectoptions o WHERE o.project_id = p.id))
+FROM sentry_project p WHERE p.id > 1000 ORDER BY p.id};
+
+# Rows in the default alert's tables, all projects together
+my $alert_rows = q{
+SELECT format('det=%s wf=%s dcg=%s dc=%s act=%s dcga=%s wdcg=%s dw=%s arw=%s rule=%s',
+  (SELECT count(*) FROM workflow_engine_detector), (SELECT count(*) FROM workflow_engine_workflow),
+  (SELECT count(*) FROM workflow_engine_dataconditiongroup), (SELECT count(*) FROM workflow_engine_datacondition),
+  (SELECT count(*) FROM workflow_engine_action), (SELECT count(*) FROM workflow_engine_dataconditiongroupaction),
+  (SELECT count(*) FROM workflow_engine_workflowdataconditiongroup), (SELECT count(*) FROM workflow_engine_detectorworkflow),
+  (SELECT count(*) FROM workflow_engine_alertruleworkflow), (SELECT count(*) FROM sentry_rule))};
+
+my $label = 'Send a notification for high priority issues';
+my $rule_md5 = $node->safe_psql('current_base', 'SELECT md5(data) FROM sentry_rule WHERE project_id = 1');
+my $keydata = '{"dynamicSdkLoaderOptions":{"hasPerformance":true,"hasReplay":true}}';
+my $detectors = 'error/Error Monitor/{}/true,issue_stream/Issue Stream/{}/true';
+my $workflow = qq{$label/{"frequency": 0}/org=1/when=any-short[existing_high_priority_issue=true>true,new_high_priority_issue=true>true]}
+  . qq{/filters=any-short[email {"target_type": "IssueOwners", "fallthrough_type": "ActiveMembers", "target_identifier": null} {}]}
+  . '/detectors=issue_stream@true';
+
+# The shape line each new project 1001, 1002 must have
+sub expected_shape
+{
+	my (%part) = @_;
+	return join("\n", map {
+		"$_|det=$part{det}|wf=$part{wf}|rules=$part{rules}|keydata=$keydata|options=sentry:option-epoch=15"
+	} (1001, 1002));
+}
+my $rule = "$label/0/0/$rule_md5";
+
+# --- the schema's own level ---------------------------------------------
+my $db = new_db('current');
+my %info = map { split /\|/, $_, 2 } split /\n/, $node->safe_psql($db, 'SELECT key, value FROM sentry_fixtures_info()');
+is($info{'level.sentry'}, '0001_squashed_1118_add_group_derived_data', 'info: the sentry level read');
+is($info{'level.workflow_engine'}, '0001_squashed_0114_sanitize_dynamic_form_field_choices',
+	'info: the workflow_engine level read (a squash counts as its last migration)');
+is(join(',', map { $info{"behaviour.$_"} =~ s/ .*//r } qw(legacy_rule default_detectors default_workflow)),
+	'on,on,on', 'info: rule, detectors and workflow are on at this level');
+
+my $two = projects_fixture('two', 2);
+my ($applied) = plan_then_apply($node, $db, $two, 'current level: ');
+like($applied, qr/^create\|project\|p2\|1002\|/m, 'current level: the projects are created');
+is($node->safe_psql($db, $shape),
+	expected_shape(det => $detectors, wf => "$workflow/rules=$label\@true", rules => $rule),
+	'current level: each new project has its detectors, its workflow chain linked to its issue-stream detector and its rule, and the rule links to the workflow');
+is($node->safe_psql($db, $alert_rows), 'det=4 wf=2 dcg=4 dc=4 act=2 dcga=2 wdcg=2 dw=2 arw=2 rule=3',
+	'current level: nothing else is written');
+is(apply_rows_and_writes($node, $db, $two), "0\n0", 'current level: applying again writes nothing');
+
+# deleting: prune one project, replace the other by name (rule 1)
+my $prune = write_fixture($tempdir, 'prune.yml', "organization: sentry\nprune: true\nteams:\n  - name: Backend\n    projects:\n"
+	  . sprintf("      p2: http://%032x\@sentry.test/2002\n", 2));
+($applied) = plan_then_apply($node, $db, "pg_read_file('$prune')", 'delete: ');
+like($applied, qr/^delete\|project\|p1\|1001\|not in the fixture; 17 dependent rows in 15 tables deleted/m,
+	'delete: the pruned project takes 17 rows along (link, key, key mapping, option, rule, detectors, workflow chain)');
+like($applied, qr/^delete\|project\|p2\|1002\|replaced by project id 2002; /m, 'delete: rule 1 replaces the other');
+is($node->safe_psql($db, $alert_rows), 'det=2 wf=1 dcg=2 dc=2 act=1 dcga=1 wdcg=1 dw=1 arw=1 rule=2',
+	'delete: what the deleted projects\' creation added is gone, the new project has its own');
+is($node->safe_psql($db, q{SELECT count(*) FROM workflow_engine_detector WHERE project_id IN (1001, 1002)}), '0',
+	'delete: no detector of a deleted project is left');
+
+# --- sentry_fixtures.default_alert ----------------------------------------
+for my $case (['workflow', "$workflow/rules=", '', 'arw=0 rule=1'],
+	['rule', '', $rule, 'arw=0 rule=3'], ['none', '', '', 'arw=0 rule=1'])
+{
+	my ($setting, $wf, $rules, $counts) = @$case;
+	my $db = new_db("alert_$setting", "ALTER DATABASE alert_$setting SET sentry_fixtures.default_alert = '$setting'");
+	$node->safe_psql($db, "SELECT count(*) FROM sentry_fixtures_apply($two)");
+	is($node->safe_psql($db, $shape), expected_shape(det => $detectors, wf => $wf, rules => $rules),
+		"default_alert = $setting: the detectors, and only that part of the alert");
+	like($node->safe_psql($db, $alert_rows), qr/ $counts$/, "default_alert = $setting: rule rows and links ($counts)");
+}
+
+# --- older and newer levels --------------------------------------------------
+my $set_level = q{DELETE FROM django_migrations WHERE app = '%1$s';
+	INSERT INTO django_migrations (app, name, applied) VALUES ('%1$s', '%2$s', now()), ('%1$s', '%3$s', now());};
+$db = new_db('rule_only', sprintf($set_level, 'workflow_engine',
+		'0001_squashed_0065_add_status_to_detector_and_workflow', '0080_level_before_detectors'));
+my ($ret, $out, $err) = $node->psql($db, "SELECT value FROM sentry_fixtures_info() WHERE key LIKE 'behaviour.%' ORDER BY key");
+is($out, "off (workflow_engine 0094_backfill_issue_stream_detector_workflows)\n"
+	  . "off (workflow_engine 0094_backfill_issue_stream_detector_workflows)\n"
+	  . "on (sentry 0001_squashed_0904_onboarding_task_project_id_idx)",
+	'workflow_engine 0080: detectors and workflow are off, the rule on');
+plan_then_apply($node, $db, $two, 'workflow_engine 0080: ');
+is($node->safe_psql($db, $shape), expected_shape(det => '', wf => '', rules => $rule),
+	'workflow_engine 0080: a new project gets the rule only');
+is(apply_rows_and_writes($node, $db, $two), "0\n0", 'workflow_engine 0080: applying again writes nothing');
+
+$db = new_db('sentry24', q{DO $$DECLARE t text; BEGIN
+	FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'workflow\_engine\_%' LOOP
+		EXECUTE format('DROP TABLE %I CASCADE', t);
+	END LOOP; END$$;
+	DELETE FROM django_migrations WHERE app IN ('workflow_engine', 'sentry');
+	INSERT INTO django_migrations (app, name, applied) VALUES ('sentry', '0742_level_of_a_24_release', now());});
+(undef, undef, $err) = $node->psql($db, "SELECT count(*) FROM sentry_fixtures_apply($two)");
+like($err, qr/NOTICE:  Sentry app "sentry" is at migration 0742_level_of_a_24_release, older than the oldest level sentry_fixtures knows\nDETAIL:  Rows are written as Sentry writes them at migration 0001_squashed_0904_onboarding_task_project_id_idx\./,
+	'no workflow_engine, sentry 0742: a NOTICE names the level and the nearest known one');
+is($node->safe_psql($db, $shape_24),
+	join("\n", map { "$_|rules=$rule|keydata=$keydata|options=sentry:option-epoch=15" } (1001, 1002)),
+	'no workflow_engine, sentry 0742: a new project gets the rule, key data and option epoch');
+is(apply_rows_and_writes($node, $db, $two), "0\n0", 'no workflow_engine: applying again writes nothing');
+
+$db = new_db('newer', sprintf($set_level, 'workflow_engine',
+		'0001_squashed_0114_sanitize_dynamic_form_field_choices', '0131_level_not_yet_known'));
+(undef, undef, $err) = $node->psql($db, "SELECT count(*) FROM sentry_fixtures_apply($two)");
+like($err, qr/NOTICE:  Sentry app "workflow_engine" is at migration 0131_level_not_yet_known, newer than the newest level sentry_fixtures knows/,
+	'workflow_engine 0131: a NOTICE says the level is newer than known');
+is($node->safe_psql($db, $shape),
+	expected_shape(det => $detectors, wf => "$workflow/rules=$label\@true", rules => $rule),
+	'workflow_engine 0131: the newest known rows are written');
+
+# --- statements do not grow with the number of new projects ----------------
+my %statements;
+for my $n (10, 1000)
+{
+	my $db = new_db("many$n");
+	$node->safe_psql($db, 'CREATE EXTENSION pg_stat_statements');
+	my $fixture = projects_fixture("many$n", $n);
+	$node->safe_psql($db, 'SELECT pg_stat_statements_reset()');
+	$node->safe_psql($db, "SELECT count(*) FROM sentry_fixtures_apply($fixture)");
+	$statements{$n} = $node->safe_psql($db, q{
+		SELECT sum(calls) FROM pg_stat_statements
+		WHERE NOT toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())});
+	is($node->safe_psql($db, q{SELECT count(*) FROM sentry_project p
+		WHERE p.id > 1000 AND (SELECT count(*) FROM workflow_engine_detector d WHERE d.project_id = p.id) = 2
+		  AND (SELECT count(*) FROM workflow_engine_detectorworkflow dw JOIN workflow_engine_detector d ON d.id = dw.detector_id
+		        WHERE d.project_id = p.id) = 1}),
+		$n, "$n new projects: each has its detectors and its workflow link");
+}
+cmp_ok($statements{10}, '>', 0, 'pg_stat_statements counted the statements of an apply');
+is($statements{1000}, $statements{10},
+	"an apply of 1,000 new projects runs as many statements as one of 10 ($statements{10})");
+
+$node->stop;
+done_testing();
