@@ -10,6 +10,8 @@
 #   bench/run.sh --cascade  deleting a project with 1,000,000 dependent rows,
 #                           cascade against DELETE ... USING (bench/cascade.py;
 #                           needs sentry-9.1.sql and sentry-current-full.sql)
+#   bench/run.sh --current  1,000 and 10,000 projects on current Sentry
+#                           (sentry-current-full.sql, bench/current.py)
 # Other options go to bench/bench.py (--runs N, --sizes A,B,..., --verbose).
 #
 # It builds the extension and installs it into a private directory (the
@@ -30,7 +32,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 schema=${SENTRY_SCHEMAS:-$top/../shared/sentry-schemas}/sentry-9.0.sql
-[ -f "$schema" ] || schema=$top/t/sentry9_test_schema.sql
+[ "${1:-}" = --current ] && schema=${SENTRY_SCHEMAS:-$top/../shared/sentry-schemas}/sentry-current-full.sql
+[ -f "$schema" ] || [ "${1:-}" = --current ] || schema=$top/t/sentry9_test_schema.sql
 if [ ! -f "$schema" ]; then
 	echo "bench/run.sh: no Sentry 9.0 dump (set SENTRY_SCHEMAS) and no $schema" >&2
 	exit 1
@@ -51,7 +54,7 @@ trap stop_cluster EXIT
 make -s
 make -s install DESTDIR="$tmp/inst" >/dev/null
 cp "$schema" "$tmp/schema.sql"
-cp bench/bench.py bench/corpus.py bench/cascade.py t/HostileFixtures.pm "$tmp/"
+cp bench/bench.py bench/current.py bench/corpus.py bench/cascade.py t/HostileFixtures.pm "$tmp/"
 cp -r t/corpus "$tmp/corpus"
 mkdir "$tmp/cases"
 chown -R postgres: "$tmp"
@@ -76,6 +79,13 @@ if [ "${1:-}" = --cascade ]; then
 fi
 if [ "${1:-}" = --corpus ]; then
 	as_postgres "cd '$tmp' && /usr/bin/python3 corpus.py --host '$tmp' --port $port --schema '$tmp/schema.sql' --tdir '$tmp' --workdir '$tmp/cases'"
+	exit
+fi
+if [ "${1:-}" = --current ]; then
+	shift
+	quoted_args=""
+	[ $# -gt 0 ] && quoted_args=$(printf " %q" "$@")
+	as_postgres "cd '$tmp' && PATH='$bindir':\$PATH /usr/bin/python3 current.py --host '$tmp' --port $port --schema '$tmp/schema.sql'$quoted_args"
 	exit
 fi
 quoted_args=""

@@ -1,0 +1,154 @@
+#!/usr/bin/python3
+#
+# bench/current.py: sentry_fixtures_apply() on current Sentry
+# (sentry-current-full.sql, with the workflow engine), against an INSERT
+# floor that writes exactly the same rows (README, "Performance").
+#
+# The fixtures, sizes and cases are those of bench.py (fresh, noop,
+# change10, P projects in P / 10 teams, an admin); what differs is the
+# schema and the floor.  On current Sentry a fresh apply writes about
+# twenty tables (organization and its mapping, teams, projects, keys and
+# key mappings, option epochs, rules, detectors, the workflow chain of
+# each project, the admin, its e-mail, role and memberships), so the floor
+# is taken from the rows fresh wrote: after one fresh apply, every row
+# newer than the template's (id above the template's highest) is read
+# out per table as JSON, and the floor inserts those same rows into a
+# fresh database with one INSERT ... SELECT FROM json_populate_recordset()
+# per table, in one transaction.
+import argparse
+import statistics
+import subprocess
+import sys
+
+import psycopg2
+
+import bench
+
+
+class CurrentServer(bench.Server):
+    """bench.Server whose template is loaded from a psql script."""
+
+    def __init__(self, host, port, schema):
+        self.host = host
+        self.port = port
+        self.admin = self.connect("postgres")
+        self.admin.autocommit = True
+        self.execute("DROP DATABASE IF EXISTS bench_template")
+        self.execute("CREATE DATABASE bench_template")
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", str(port),
+                        "-d", "bench_template", "-f", schema], check=True,
+                       stdout=subprocess.DEVNULL)
+        conn = self.connect("bench_template")
+        with conn.cursor() as cur:
+            cur.execute("CREATE EXTENSION sentry_fixtures")
+            cur.execute("SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+                        " AND a.attname = 'id' WHERE c.relkind = 'r'"
+                        " AND c.relnamespace = 'public'::regnamespace ORDER BY 1")
+            tables = [r[0] for r in cur.fetchall()]
+            self.template_max = {}
+            for t in tables:
+                cur.execute('SELECT coalesce(max(id), 0) FROM "%s"' % t)
+                self.template_max[t] = cur.fetchone()[0]
+        conn.commit()
+        conn.close()
+        self.execute("ALTER DATABASE bench_template WITH ALLOW_CONNECTIONS false")
+
+
+def new_rows(server, conn):
+    """Per table, the rows newer than the template's, as one JSON array."""
+    rows = {}
+    with conn.cursor() as cur:
+        for t, top in server.template_max.items():
+            cur.execute('SELECT count(*), json_agg(t) FROM "%s" AS t WHERE id > %%s' % t, (top,))
+            n, data = cur.fetchone()
+            if n:
+                rows[t] = (n, data)
+    conn.commit()
+    return rows
+
+
+def timed_floor(conn, rows):
+    """Seconds to insert the rows, one statement per table, one transaction."""
+    import json
+    payload = {t: json.dumps(data) for t, (n, data) in rows.items()}
+    with conn.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        start = bench.time.perf_counter()
+        for t, data in payload.items():
+            cur.execute('INSERT INTO "%s" SELECT * FROM json_populate_recordset(NULL::"%s", %%s)'
+                        % (t, t), (data,))
+        conn.commit()
+        return bench.time.perf_counter() - start
+
+
+def run_size(server, args, nprojects, results):
+    teams, projects = bench.make_projects(nprojects)
+    fixture = bench.fixture_yaml(teams, projects)
+    changed = bench.fixture_yaml(teams, bench.change10(teams, projects))
+    conn = server.fresh_database("bench_rows")
+    bench.timed_apply(conn, fixture)
+    rows = new_rows(server, conn)
+    server.drop(conn)
+    times = {"fresh": [], "noop": [], "change10": [], "floor": []}
+    noop_written = 0
+    for rep in range(args.runs):
+        conn = server.fresh_database("bench_apply")
+        t, _ = bench.timed_apply(conn, fixture)
+        times["fresh"].append(t)
+        t, written = bench.timed_apply(conn, fixture)
+        times["noop"].append(t)
+        noop_written = max(noop_written, written)
+        t, _ = bench.timed_apply(conn, changed)
+        times["change10"].append(t)
+        server.drop(conn)
+
+        conn = server.fresh_database("bench_floor")
+        times["floor"].append(timed_floor(conn, rows))
+        server.drop(conn)
+        bench.log(args, "P=%d run %d: %s" % (nprojects, rep + 1,
+                                             ", ".join("%s %.3f" % (k, v[-1]) for k, v in times.items())))
+    results[nprojects] = {k: statistics.median(v) for k, v in times.items()}
+    results[nprojects]["noop_written"] = noop_written
+    results[nprojects]["tables"] = len(rows)
+    results[nprojects]["rows"] = sum(n for n, _ in rows.values())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", required=True, help="server socket directory")
+    parser.add_argument("--port", required=True, type=int)
+    parser.add_argument("--schema", required=True, help="sentry-current-full.sql")
+    parser.add_argument("--sizes", default="1000,10000", help="project counts")
+    parser.add_argument("--runs", default=3, type=int, help="repetitions per case")
+    parser.add_argument("--verbose", action="store_true", help="progress on stderr")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    server = CurrentServer(args.host, args.port, args.schema)
+    results = {}
+    for n in sizes:
+        bench.log(args, "size %d" % n)
+        run_size(server, args, n, results)
+    server.close()
+
+    print("sentry_fixtures_apply on sentry-current-full.sql, median of %d runs, seconds" % args.runs)
+    print("%-8s %6s %8s %9s %9s %8s %11s %10s %14s" % ("projects", "tables", "rows", "fresh", "noop",
+                                                    "change10", "floor", "fresh/floor",
+                                                    "noop/fresh"))
+    all_met = True
+    for n in sizes:
+        r = results[n]
+        print("%-8d %6d %8d %9.3f %9.3f %8.3f %11.3f %10.2f %14.3f" % (
+            n, r["tables"], r["rows"], r["fresh"], r["noop"], r["change10"], r["floor"],
+            r["fresh"] / r["floor"], r["noop"] / r["fresh"]))
+        all_met &= r["fresh"] <= 1.5 * r["floor"] and r["noop"] <= 0.1 * r["fresh"]
+        all_met &= r["noop_written"] == 0
+    largest = results[sizes[-1]]
+    print("targets at %d projects: fresh/floor %.2f (<= 1.5), noop/fresh %.3f (<= 0.1), noop rows %d (0): %s"
+          % (sizes[-1], largest["fresh"] / largest["floor"], largest["noop"] / largest["fresh"],
+             largest["noop_written"], "ok" if all_met else "MISSED"))
+    sys.exit(0 if all_met else 1)
+
+
+if __name__ == "__main__":
+    main()
