@@ -61,6 +61,15 @@ static const BehaviourSpec behaviours[] = {
 		"src/sentry/workflow_engine/defaults/workflows.py (create_priority_workflow, "
 		"connect_workflows_to_issue_stream)",
 	"1f5b8ffe4f164c667d16c6063a3bb6cacd63e931"},
+	{BEHAVIOUR_ORG_SLUG_RESERVATION, "org_slug_reservation", "sentry",
+		904, "0001_squashed_0904_onboarding_task_project_id_idx",
+		"src/sentry/services/organization/provisioning.py (OrganizationSlugReservation, PRIMARY)",
+	"02d343331835fe802212b01d97915cb86b6a3738"},
+	/* PR #98398 (Aug 2025) is younger than 0904; its migration is not pinned */
+	{BEHAVIOUR_ORG_MEMBER_PROJECT_CREATION_OFF, "org_member_project_creation_off", "sentry",
+		904, "0001_squashed_0904_onboarding_task_project_id_idx",
+		"src/sentry/receivers/organization.py (flags.disable_member_project_creation)",
+	"463e472c3055398511337ccc4dcbb980a14bee50"},
 };
 
 StaticAssertDecl(lengthof(behaviours) == BEHAVIOUR_COUNT,

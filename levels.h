@@ -20,6 +20,10 @@ typedef enum SentryBehaviour
 	BEHAVIOUR_LEGACY_RULE,		/* a new project's default sentry_rule */
 	BEHAVIOUR_DEFAULT_DETECTORS,	/* its error and issue-stream detectors */
 	BEHAVIOUR_DEFAULT_WORKFLOW, /* its default alert as a workflow */
+	BEHAVIOUR_ORG_SLUG_RESERVATION, /* a new organization's primary slug
+									 * reservation */
+	BEHAVIOUR_ORG_MEMBER_PROJECT_CREATION_OFF,	/* a new organization's flag
+												 * disable_member_project_creation */
 	BEHAVIOUR_COUNT
 } SentryBehaviour;
 

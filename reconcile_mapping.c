@@ -23,6 +23,9 @@
  * rows a deleted row takes along is data too (mapping_refs): one
  * statement per reference, before the source rows are deleted.
  *
+ * A new organization's slug reservation, another control-silo row, is
+ * written here too.
+ *
  * All of the reconciler's knowledge of mapping rows is in this file.
  *
  *-------------------------------------------------------------------------
@@ -37,7 +40,7 @@
 #include "reconcile_util.h"
 #include "spiutil.h"
 
-#define COMPANION_MAX_COLUMNS 6
+#define COMPANION_MAX_COLUMNS 14
 
 /*
  * A mapping table that mirrors a source table: the mapping row whose key
@@ -55,10 +58,20 @@ typedef struct CompanionSpec
 } CompanionSpec;
 
 static const CompanionSpec companion_specs[] = {
-	/* RpcOrganizationMappingUpdate.from_orm(organization) */
+	/*
+	 * RpcOrganizationMappingUpdate.from_orm(organization): the flags by
+	 * their bit in Organization.flags (allow_joinleave 1 ... codecov_access
+	 * 128, not mirrored, ... disable_member_invite 1024)
+	 */
 	{"sentry_organization", "sentry_organizationmapping", "organization_id",
-		{"slug", "name", "status", "allow_joinleave", "region_name"},
-	{"s.slug", "s.name", "s.status", "(s.flags & 1) <> 0", "$2"}},
+		{"slug", "name", "status", "region_name", "allow_joinleave", "enhanced_privacy",
+			"disable_shared_issues", "early_adopter", "require_2fa",
+			"disable_new_visibility_features", "require_email_verification",
+		"disable_member_project_creation", "prevent_superuser_access", "disable_member_invite"},
+		{"s.slug", "s.name", "s.status", "$2", "(s.flags & 1) <> 0", "(s.flags & 2) <> 0",
+			"(s.flags & 4) <> 0", "(s.flags & 8) <> 0", "(s.flags & 16) <> 0",
+			"(s.flags & 32) <> 0", "(s.flags & 64) <> 0",
+	"(s.flags & 256) <> 0", "(s.flags & 512) <> 0", "(s.flags & 1024) <> 0"}},
 	/* RpcOrganizationMemberMappingUpdate.from_orm(member) */
 	{"sentry_organizationmember", "sentry_organizationmembermapping", "organizationmember_id",
 		{"organization_id", "user_id", "role", "email", "invite_status", "inviter_id"},
@@ -229,6 +242,32 @@ reconcile_companions(ReconcileState *state, const char *source_name,
 			continue;
 		sync_companion(state, spec, source, table, ids, nids);
 	}
+}
+
+/*
+ * A new organization's primary slug reservation (reservation_type 0), as
+ * organization provisioning writes it; created by no user.  A schema
+ * without the table, or a level before it, has none.
+ */
+void
+reserve_organization_slug(ReconcileState *state, int64 organization_id, const char *slug)
+{
+	static const char *const columns[] = {
+		"id", "slug", "organization_id", "region_name", "reservation_type"
+	};
+	const CatalogTable *table = catalog_find_table(state->catalog,
+												   "sentry_organizationslugreservation");
+	RowBatch   *batch;
+
+	if (table == NULL || state->catalog->levels == NULL ||
+		!levels_behaviour_on(state->catalog->levels, BEHAVIOUR_ORG_SLUG_RESERVATION))
+		return;
+	batch = row_batch_create(table, lengthof(columns), columns);
+	row_batch_add(batch, (const char *[]) {
+		int64_text(reconcile_new_ids(state, table, 1)[0]), slug,
+		int64_text(organization_id), region_name(state), "0"
+	});
+	reconcile_insert(state, batch);
 }
 
 /*

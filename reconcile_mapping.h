@@ -20,6 +20,10 @@
 extern void reconcile_companions(ReconcileState *state, const char *source_name,
 								 const int64 *ids, int nids);
 
+/* A new organization's primary slug reservation, where the level has one */
+extern void reserve_organization_slug(ReconcileState *state, int64 organization_id,
+									  const char *slug);
+
 /*
  * Delete the mapping rows that go with the rows ids of table root, before
  * those rows are deleted, adding them to counts (nids entries, in the

@@ -21,6 +21,32 @@
 #include "sentry_fixtures.h"
 #include "spiutil.h"
 
+/* Bits of Organization.flags a new organization gets, by behaviour */
+static const struct
+{
+	SentryBehaviour behaviour;
+	int			bit;
+}			new_organization_flag_bits[] = {
+	/* receivers/organization.py: disable_member_project_creation */
+	{BEHAVIOUR_ORG_MEMBER_PROJECT_CREATION_OFF, 256},
+};
+
+/*
+ * Organization.flags of a new organization: allow_joinleave (its
+ * bitfield default, as in Sentry 9), and the bits its level adds.
+ */
+static char *
+new_organization_flags(ReconcileState *state)
+{
+	int			flags = 1;
+
+	for (int i = 0; i < (int) lengthof(new_organization_flag_bits); i++)
+		if (state->catalog->levels != NULL &&
+			levels_behaviour_on(state->catalog->levels, new_organization_flag_bits[i].behaviour))
+			flags |= new_organization_flag_bits[i].bit;
+	return psprintf("%d", flags);
+}
+
 /*
  * Find the organization by slug, then by name; create it when missing.
  */
@@ -36,7 +62,7 @@ reconcile_organization(ReconcileState *state)
 		report_unchanged(&state->report);
 	else
 	{
-		static const char *const columns[] = {"id", "name", "slug"};
+		static const char *const columns[] = {"id", "name", "slug", "flags"};
 		RowBatch   *batch = row_batch_create(table, lengthof(columns), columns);
 		char	   *slug = reconcile_slug(state, wanted);
 
@@ -51,9 +77,10 @@ reconcile_organization(ReconcileState *state)
 
 		state->organization_id = reconcile_new_ids(state, table, 1)[0];
 		row_batch_add(batch, (const char *[]) {
-			int64_text(state->organization_id), wanted, slug
+			int64_text(state->organization_id), wanted, slug, new_organization_flags(state)
 		});
 		reconcile_insert(state, batch);
+		reserve_organization_slug(state, state->organization_id, slug);
 		report_row(&state->report, REPORT_CREATE, "organization", wanted,
 				   state->organization_id, psprintf("slug: %s", slug));
 	}
