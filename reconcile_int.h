@@ -71,7 +71,7 @@ extern void reconcile_new_project_rows(ReconcileState *state);
 
 /*
  * Before projects are deleted: delete what their creation added that the
- * cascade from the project misses (default workflow chain, rule links),
+ * cascade from the project misses (its own default workflow chain),
  * adding it to counts (one per project id, in the order of project_ids).
  */
 struct CascadeCount;

@@ -21,7 +21,9 @@
  * Mapping rows go when their source row does.  Nothing in the catalog
  * ties them to it (their reference has no constraint), so which mapping
  * rows a deleted row takes along is data too (mapping_refs): one
- * statement per reference, before the source rows are deleted.
+ * statement per reference, before the source rows are deleted.  The
+ * workflow engine's AlertRuleWorkflow rows refer to rules the same way,
+ * and go the same way.
  *
  * A new organization's slug reservation, another control-silo row, is
  * written here too.
@@ -291,6 +293,8 @@ static const MappingRef mapping_refs[] = {
 	/* a membership's row */
 	{"sentry_organizationmember", "sentry_organizationmembermapping", "organizationmember_id",
 	"sentry_organizationmember", "id"},
+	/* the AlertRuleWorkflow rows of a project's rules: rule_id has no constraint */
+	{"sentry_project", "workflow_engine_alertruleworkflow", "rule_id", "sentry_rule", "project_id"},
 };
 
 /*

@@ -24,15 +24,15 @@
  * A project deleted (rule 1, prune) takes along what its creation added
  * that the cascade from the project does not reach: its default workflow
  * (a workflow whose detectors are all the project's), that workflow's
- * condition groups, the actions only those groups use, and the
- * AlertRuleWorkflow rows of its rules, whose rule_id has no foreign key.
+ * condition groups and the actions only those groups use (the
+ * AlertRuleWorkflow rows of its rules, whose rule_id has no foreign key,
+ * go with its mapping rows, reconcile_mapping.c).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "utils/builtins.h"
 #include "utils/memutils.h"
 
 #include "reconcile_cascade.h"
@@ -423,41 +423,6 @@ delete_own_alert_kind(ReconcileState *state, const char *table, const int64 *ids
 }
 
 /*
- * The AlertRuleWorkflow rows of the projects' rules: rule_id has no
- * foreign key, so the cascade from the project does not reach them.
- */
-static void
-delete_rule_links(ReconcileState *state, const int64 *project_ids, int n, CascadeCount *counts)
-{
-	const CatalogTable *links = catalog_find_table(state->catalog, "workflow_engine_alertruleworkflow");
-	const CatalogTable *rules = catalog_find_table(state->catalog, "sentry_rule");
-	Oid			argtypes[1] = {INT8ARRAYOID};
-	Datum		args[1];
-	uint64		nrows;
-	uint64		i;
-
-	if (links == NULL || rules == NULL)
-		return;
-	args[0] = int8_array_datum(project_ids, n);
-	nrows = spi_select(psprintf("WITH gone AS (DELETE FROM %s AS x USING %s AS r,"
-								" pg_catalog.unnest($1) AS p(id)"
-								" WHERE r.project_id = p.id AND x.rule_id = r.id"
-								" RETURNING r.project_id AS root)"
-								" SELECT p.ord, pg_catalog.count(*)"
-								" FROM pg_catalog.unnest($1) WITH ORDINALITY AS p(id, ord)"
-								" JOIN gone ON gone.root = p.id GROUP BY p.ord",
-								links->qualified_name, rules->qualified_name),
-					   1, argtypes, args);
-	for (i = 0; i < nrows; i++)
-	{
-		CascadeCount *count = &counts[spi_get_int64(i, 1) - 1];
-
-		count->dependent_rows += spi_get_int64(i, 2);
-		count->dependent_tables++;
-	}
-}
-
-/*
  * delete_new_project_rows: see reconcile_int.h.
  */
 void
@@ -476,7 +441,6 @@ delete_new_project_rows(ReconcileState *state, const int64 *project_ids, int n,
 
 	if (n == 0)
 		return;
-	delete_rule_links(state, project_ids, n, counts);
 	for (i = 0; i < (int) lengthof(alert_tables); i++)
 	{
 		const CatalogTable *table = catalog_find_table(state->catalog, alert_tables[i]);

@@ -129,11 +129,15 @@ class Server:
         conn = self.connect("bench_template")
         with conn.cursor() as cur:
             cur.execute("CREATE EXTENSION sentry_fixtures")
-            cur.execute("SELECT loaded FROM sentry_schema_bootstrap(pg_read_file(%s),"
-                        " no_owner => true)", (schema,))
+            self.load_schema(cur, schema)
         conn.commit()
         conn.close()
         self.execute("ALTER DATABASE bench_template WITH ALLOW_CONNECTIONS false")
+
+    def load_schema(self, cur, schema):
+        """Load the Sentry dump into the template (cur is connected to it)."""
+        cur.execute("SELECT loaded FROM sentry_schema_bootstrap(pg_read_file(%s),"
+                    " no_owner => true)", (schema,))
 
     def connect(self, dbname):
         return psycopg2.connect(host=self.host, port=self.port, dbname=dbname)

@@ -21,43 +21,33 @@ import statistics
 import subprocess
 import sys
 
-import psycopg2
-
 import bench
 
 
 class CurrentServer(bench.Server):
-    """bench.Server whose template is loaded from a psql script."""
+    """bench.Server whose template is loaded from a psql script, and which
+    knows the template's highest id per table."""
 
-    def __init__(self, host, port, schema):
-        self.host = host
-        self.port = port
-        self.admin = self.connect("postgres")
-        self.admin.autocommit = True
-        self.execute("DROP DATABASE IF EXISTS bench_template")
-        self.execute("CREATE DATABASE bench_template")
-        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", str(port),
-                        "-d", "bench_template", "-f", schema], check=True,
+    def load_schema(self, cur, schema):
+        cur.connection.commit()
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", self.host,
+                        "-p", str(self.port), "-d", "bench_template", "-f", schema], check=True,
                        stdout=subprocess.DEVNULL)
-        conn = self.connect("bench_template")
-        with conn.cursor() as cur:
-            cur.execute("CREATE EXTENSION sentry_fixtures")
-            cur.execute("SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
-                        " AND a.attname = 'id' WHERE c.relkind = 'r'"
-                        " AND c.relnamespace = 'public'::regnamespace ORDER BY 1")
-            tables = [r[0] for r in cur.fetchall()]
-            self.template_max = {}
-            for t in tables:
-                cur.execute('SELECT coalesce(max(id), 0) FROM "%s"' % t)
-                self.template_max[t] = cur.fetchone()[0]
-        conn.commit()
-        conn.close()
-        self.execute("ALTER DATABASE bench_template WITH ALLOW_CONNECTIONS false")
+        cur.execute("SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+                    " AND a.attname = 'id' WHERE c.relkind = 'r'"
+                    " AND c.relnamespace = 'public'::regnamespace ORDER BY 1")
+        self.template_max = {}
+        for (t,) in cur.fetchall():
+            cur.execute('SELECT coalesce(max(id), 0) FROM "%s"' % t)
+            self.template_max[t] = cur.fetchone()[0]
 
 
 def new_rows(server, conn):
     """Per table, the rows newer than the template's: (count, columns, column
-    types, one text array per column)."""
+    types, one text[] literal per column).  As literals, each array reaches
+    the server as one constant: psycopg2 interpolates a Python list as
+    ARRAY[...] with one expression per element, which costs the parser more
+    than the insert."""
     rows = {}
     with conn.cursor() as cur:
         for t, top in server.template_max.items():
@@ -66,7 +56,7 @@ def new_rows(server, conn):
                         " ORDER BY a.attnum", ('"%s"' % t,))
             columns = cur.fetchall()
             cur.execute("SELECT count(*), %s FROM \"%s\" WHERE id > %%s"
-                        % (", ".join('array_agg("%s"::text ORDER BY id)' % c for c, _ in columns), t),
+                        % (", ".join('array_agg("%s"::text ORDER BY id)::text' % c for c, _ in columns), t),
                         (top,))
             found = cur.fetchone()
             if found[0]:

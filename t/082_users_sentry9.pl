@@ -7,7 +7,8 @@ use FindBin;
 use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry9_dumps new_sentry_node load_sentry_dump django_check_password apply_rows_and_writes);
+use SentryTest qw(sentry9_dumps new_sentry_node load_sentry_dump django_check_password apply_rows_and_writes
+  apply_statements);
 use Test::More;
 
 my %dumps = sentry9_dumps();
@@ -133,15 +134,10 @@ for my $n (10, 100)
 {
 	my $db = "many$n";
 	load_sentry_dump($node, $db, $dumps{'9.0'}, no_owner => 1);
-	$node->safe_psql($db, 'CREATE EXTENSION pg_stat_statements');
 	my $org = $node->safe_psql($db, 'SELECT slug FROM sentry_organization WHERE id = 1');
 	my $fixture = write_file("many-$n.yml", "organization: $org\n$head" . "users:\n"
 		  . join('', map { "  - email: user$_\@example.com\n    teams: [Backend]\n" } 1 .. $n));
-	$node->safe_psql($db, 'SELECT pg_stat_statements_reset()');
-	$node->safe_psql($db, "SELECT count(*) FROM sentry_fixtures_apply($fixture)");
-	$statements{$n} = $node->safe_psql($db, q{
-		SELECT sum(calls) FROM pg_stat_statements
-		WHERE NOT toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())});
+	$statements{$n} = apply_statements($node, $db, $fixture);
 	is($node->safe_psql($db, q{SELECT count(*) FROM sentry_organizationmember_teams mt
 		JOIN sentry_organizationmember m ON m.id = mt.organizationmember_id
 		JOIN auth_user u ON u.id = m.user_id WHERE u.email LIKE 'user%@example.com'}),

@@ -23,7 +23,8 @@ use FindBin;
 use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry_dump new_sentry_node write_fixture plan_then_apply apply_rows_and_writes);
+use SentryTest qw(sentry_dump new_sentry_node write_fixture plan_then_apply apply_rows_and_writes
+  apply_statements);
 use Test::More;
 
 my $dump = sentry_dump('sentry-current-full.sql');
@@ -215,13 +216,7 @@ my %statements;
 for my $n (10, 1000)
 {
 	my $db = new_db("many$n");
-	$node->safe_psql($db, 'CREATE EXTENSION pg_stat_statements');
-	my $fixture = projects_fixture("many$n", $n);
-	$node->safe_psql($db, 'SELECT pg_stat_statements_reset()');
-	$node->safe_psql($db, "SELECT count(*) FROM sentry_fixtures_apply($fixture)");
-	$statements{$n} = $node->safe_psql($db, q{
-		SELECT sum(calls) FROM pg_stat_statements
-		WHERE NOT toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())});
+	$statements{$n} = apply_statements($node, $db, projects_fixture("many$n", $n));
 	is($node->safe_psql($db, q{SELECT count(*) FROM sentry_project p
 		WHERE p.id > 1000 AND (SELECT count(*) FROM workflow_engine_detector d WHERE d.project_id = p.id) = 2
 		  AND (SELECT count(*) FROM workflow_engine_detectorworkflow dw JOIN workflow_engine_detector d ON d.id = dw.detector_id

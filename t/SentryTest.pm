@@ -16,7 +16,7 @@ use Test::More;
 our @EXPORT_OK = qw(sentry_dump sentry9_dumps new_sentry_node load_sentry_dump django_check_password
   table_checksum sequence_values schema_of
   state_digest write_fixture rule_keys rule_projects_sql rule_teams_yaml plan_then_apply
-  apply_rows_and_writes extension_default_version password_superuser);
+  apply_rows_and_writes extension_default_version password_superuser apply_statements);
 
 # Path of a dump in ../shared/sentry-schemas (or $SENTRY_SCHEMAS); when it
 # is missing, fail under CI=true, else skip the whole test file.
@@ -238,6 +238,20 @@ sub password_superuser
 	close $fh;
 	$node->reload;
 	return;
+}
+
+# The statements an apply of the fixture that the SQL expression $read
+# gives runs inside the server in $db (nested ones, as pg_stat_statements
+# counts them; the server must preload it)
+sub apply_statements
+{
+	my ($node, $db, $read) = @_;
+	$node->safe_psql($db, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+	$node->safe_psql($db, 'SELECT pg_stat_statements_reset()');
+	$node->safe_psql($db, "SELECT count(*) FROM sentry_fixtures_apply($read)");
+	return $node->safe_psql($db, q{
+		SELECT sum(calls) FROM pg_stat_statements
+		WHERE NOT toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())});
 }
 
 # Write $content to a file the server can read; returns its path.
