@@ -178,7 +178,8 @@ my $set_level = q{DELETE FROM django_migrations WHERE app = '%1$s';
 	INSERT INTO django_migrations (app, name, applied) VALUES ('%1$s', '%2$s', now()), ('%1$s', '%3$s', now());};
 $db = new_db('rule_only', sprintf($set_level, 'workflow_engine',
 		'0001_squashed_0065_add_status_to_detector_and_workflow', '0080_level_before_detectors'));
-my ($ret, $out, $err) = $node->psql($db, "SELECT value FROM sentry_fixtures_info() WHERE key LIKE 'behaviour.%' ORDER BY key");
+my ($ret, $out, $err) = $node->psql($db, "SELECT value FROM sentry_fixtures_info()
+	WHERE key IN ('behaviour.default_detectors', 'behaviour.default_workflow', 'behaviour.legacy_rule') ORDER BY key");
 is($out, "off (workflow_engine 0094_backfill_issue_stream_detector_workflows)\n"
 	  . "off (workflow_engine 0094_backfill_issue_stream_detector_workflows)\n"
 	  . "on (sentry 0001_squashed_0904_onboarding_task_project_id_idx)",
