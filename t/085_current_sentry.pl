@@ -16,6 +16,8 @@
 #  - re-applying writes nothing; the plan equals the run;
 #  - deleting a project (prune, rule 1) removes its detectors, its own
 #    workflow chain and its rule links, and nothing of other projects;
+#  - a new organization gets flags 257, its mapping row's flag columns and
+#    its primary slug reservation;
 #  - 1,000 new projects cost as many statements as 10 (pg_stat_statements).
 use strict;
 use warnings;
@@ -160,6 +162,19 @@ is($node->safe_psql($db, $alert_rows), 'det=2 wf=1 dcg=2 dc=2 act=1 dcga=1 wdcg=
 	'delete: what the deleted projects\' creation added is gone, the new project has its own');
 is($node->safe_psql($db, q{SELECT count(*) FROM workflow_engine_detector WHERE project_id IN (1001, 1002)}), '0',
 	'delete: no detector of a deleted project is left');
+
+# --- a new organization -----------------------------------------------------
+my $acme = write_fixture($tempdir, 'acme.yml', "organization: Acme Corp\nteams:\n  - name: Ops\n    projects: {}\n");
+($applied) = plan_then_apply($node, $db, "pg_read_file('$acme')", 'new organization: ');
+is($node->safe_psql($db, q{
+	SELECT o.flags || ',' || m.allow_joinleave || ',' || m.disable_member_project_creation || ',' || m.require_2fa
+	    || ',' || r.slug || ',' || r.reservation_type || ',' || r.region_name || ',' || coalesce(r.user_id::text, '-')
+	FROM sentry_organization o JOIN sentry_organizationmapping m ON m.organization_id = o.id
+	JOIN sentry_organizationslugreservation r ON r.organization_id = o.id
+	WHERE o.slug = 'acme-corp'}),
+	'257,true,true,false,acme-corp,0,--monolith--,-',
+	'new organization: flags 257, mirrored in its mapping row, and its primary slug reservation');
+is(apply_rows_and_writes($node, $db, "pg_read_file('$acme')"), "0\n0", 'new organization: applying again writes nothing');
 
 # --- sentry_fixtures.default_alert ----------------------------------------
 for my $case (['workflow', "$workflow/rules=", '', 'arw=0 rule=1'],
