@@ -17,6 +17,7 @@
 #include <stdarg.h>
 
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "nodes/pg_list.h"
 #include "utils/memutils.h"
 
@@ -324,4 +325,15 @@ pg_re_throw(void)
 	if (PG_exception_stack == NULL)
 		abort();
 	siglongjmp(*PG_exception_stack, 1);
+}
+
+/*
+ * CHECK_FOR_INTERRUPTS() of password.c's sliced PBKDF2: outside a server
+ * no interrupt is ever pending.
+ */
+volatile sig_atomic_t InterruptPending = false;
+
+void
+ProcessInterrupts(void)
+{
 }
