@@ -27,7 +27,12 @@ typedef enum SentryBehaviour
 	BEHAVIOUR_COUNT
 } SentryBehaviour;
 
-/* One behaviour as data: where Sentry starts doing it, and the source */
+/*
+ * One behaviour as data: where Sentry starts doing it, and the source.
+ * The first migration is the newest of its app when the commit that
+ * started the behaviour was merged (docs/compatibility.md gives the dated
+ * migrations each is read from).
+ */
 typedef struct BehaviourSpec
 {
 	SentryBehaviour behaviour;
@@ -48,12 +53,27 @@ typedef struct AppLevel
 	char	   *migration;		/* name of the highest applied */
 } AppLevel;
 
+/*
+ * A value Sentry gives a new row that changed between releases, from the
+ * first migration of its app where Sentry gives it on.
+ */
+typedef struct LevelValue
+{
+	const char *app;
+	int			first_level;
+	const char *first_migration;
+	const char *value;
+	const char *source;			/* Sentry source file it follows */
+	const char *commit;			/* getsentry/sentry commit or pull request */
+} LevelValue;
+
 typedef struct MigrationLevels
 {
 	const char *source;			/* where the levels came from */
 	int			napps;
 	AppLevel   *apps;
 	bool		on[BEHAVIOUR_COUNT];
+	const LevelValue *option_epoch; /* a new project's sentry:option-epoch */
 } MigrationLevels;
 
 /*
@@ -68,5 +88,11 @@ extern bool levels_behaviour_on(const MigrationLevels *levels, SentryBehaviour b
 
 /* The behaviour table, for sentry_fixtures_info() */
 extern const BehaviourSpec *levels_behaviours(int *nbehaviours);
+
+/*
+ * The sentry:option-epoch a new project gets at these levels (LATEST_EPOCH
+ * of that Sentry), as text
+ */
+extern const char *levels_option_epoch(const MigrationLevels *levels);
 
 #endif							/* SENTRY_FIXTURES_LEVELS_H */

@@ -15,8 +15,9 @@
  *
  * All of it is the table new_project_rows: one entry per row a new project
  * gets, the parts it belongs to, and its values, which may name the new
- * project ($project), its organization ($organization) or the id of
- * another entry's row of the same project (@handle).  Ids come from each
+ * project ($project), its organization ($organization), the option
+ * epoch of the database's level ($option_epoch) or the id of another
+ * entry's row of the same project (@handle).  Ids come from each
  * table's sequence up front, so every table is one INSERT over all new
  * projects, whatever their number.  sentry_fixtures.default_alert chooses
  * which of rule and workflow a Django Sentry's new project gets.
@@ -98,7 +99,7 @@ static const NewProjectRow new_project_rows[] = {
 
 	/* receivers/core.py freeze_option_epoch_for_project: LATEST_EPOCH */
 	{PART_MODERN, NULL, "sentry_projectoptions", {"project_id", "key", "value"},
-	{"$project", "sentry:option-epoch", "15"}},
+	{"$project", "sentry:option-epoch", "$option_epoch"}},
 	{PART_MODERN | PART_RULE, "rule", "sentry_rule", {"project_id", "label", "data", "source"},
 	{"$project", DEFAULT_ALERT_LABEL, MODERN_DEFAULT_RULE_DATA, "0"}},
 
@@ -143,6 +144,7 @@ typedef struct NewRowsPlan
 	int			nnew;			/* new projects */
 	char	  **project_ids;	/* per new project, as text */
 	char	   *organization_id;
+	const char *option_epoch;	/* NULL on Sentry 9 */
 	bool		active[lengthof(new_project_rows)];
 	int64	   *ids[lengthof(new_project_rows)];	/* per entry, per project */
 } NewRowsPlan;
@@ -266,6 +268,8 @@ entry_value(const NewRowsPlan *plan, const char *value, int k)
 		return plan->project_ids[k];
 	if (strcmp(value, "$organization") == 0)
 		return plan->organization_id;
+	if (strcmp(value, "$option_epoch") == 0)
+		return plan->option_epoch;
 	if (value[0] == '@')
 		return int64_text(plan->ids[find_handle(value + 1)][k]);
 	return value;
@@ -334,6 +338,8 @@ reconcile_new_project_rows(ReconcileState *state)
 	if (plan->nnew == 0)
 		return;
 	plan->organization_id = int64_text(state->organization_id);
+	if (state->catalog->levels != NULL)
+		plan->option_epoch = levels_option_epoch(state->catalog->levels);
 	choose_entries(state->catalog, plan);
 	allocate_ids(state, plan);
 

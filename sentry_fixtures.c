@@ -522,7 +522,9 @@ put_info(ReturnSetInfo *rsinfo, const char *key, const char *value)
 
 /*
  * The migration level of each app and which behaviours are on, as
- * "level.<app>" and "behaviour.<name>" rows.
+ * "level.<app>" and "behaviour.<name>" rows; "behaviour.option_epoch" is
+ * the sentry:option-epoch a new project gets, with the migration it holds
+ * from.
  */
 static void
 put_levels(ReturnSetInfo *rsinfo, const MigrationLevels *levels)
@@ -540,6 +542,9 @@ put_levels(ReturnSetInfo *rsinfo, const MigrationLevels *levels)
 		put_info(rsinfo, psprintf("behaviour.%s", specs[i].name),
 				 psprintf("%s (%s %s)", levels_behaviour_on(levels, specs[i].behaviour) ? "on" : "off",
 						  specs[i].app, specs[i].first_migration));
+	put_info(rsinfo, "behaviour.option_epoch",
+			 psprintf("%s (%s %s)", levels->option_epoch->value, levels->option_epoch->app,
+					  levels->option_epoch->first_migration));
 	put_info(rsinfo, "default_alert",
 			 GetConfigOption("sentry_fixtures.default_alert", false, false));
 }

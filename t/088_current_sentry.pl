@@ -8,11 +8,14 @@
 #    between them, its key's loader data and sentry:option-epoch;
 #  - sentry_fixtures.default_alert = workflow | rule | none writes only
 #    that part (the detectors always);
-#  - variants the test builds from the schema: workflow_engine below 0094
-#    (tables present) gets the rule only; no workflow_engine tables and an
-#    older sentry level (as on 24.x) gets the rule only, with a NOTICE; a
-#    newer workflow_engine level writes the newest known rows, with a
-#    NOTICE;
+#  - variants the test builds from the schema, on both sides of each
+#    first migration in levels.c: workflow_engine 0095 (tables present)
+#    gets the rule only, 0096 the detectors and the workflow chain too;
+#    sentry 0959 gives a new project sentry:option-epoch 13, 0960 14, 0969
+#    14 and a new organization flags 1, 0970 epoch 15 and flags 257; no
+#    workflow_engine tables and an older sentry level (as on 24.x) gets the
+#    rule only and epoch 13, with a NOTICE; a newer workflow_engine level
+#    writes the newest known rows, with a NOTICE;
 #  - re-applying writes nothing; the plan equals the run;
 #  - deleting a project (prune, rule 1) removes its detectors, its own
 #    workflow chain and its rule links, and nothing of other projects;
@@ -122,12 +125,14 @@ my $workflow = qq{$label/{"frequency": 0}/org=1/when=any-short[existing_high_pri
   . qq{/filters=any-short[email {"target_type": "IssueOwners", "fallthrough_type": "ActiveMembers", "target_identifier": null} {}]}
   . '/detectors=issue_stream@true';
 
-# The shape line each new project 1001, 1002 must have
+# The shape line each new project 1001, 1002 must have (option epoch 15
+# unless $part{epoch} says otherwise)
 sub expected_shape
 {
 	my (%part) = @_;
+	my $epoch = $part{epoch} // 15;
 	return join("\n", map {
-		"$_|det=$part{det}|wf=$part{wf}|rules=$part{rules}|keydata=$keydata|options=sentry:option-epoch=15"
+		"$_|det=$part{det}|wf=$part{wf}|rules=$part{rules}|keydata=$keydata|options=sentry:option-epoch=$epoch"
 	} (1001, 1002));
 }
 my $rule = "$label/0/0/$rule_md5";
@@ -140,6 +145,8 @@ is($info{'level.workflow_engine'}, '0001_squashed_0114_sanitize_dynamic_form_fie
 	'info: the workflow_engine level read (a squash counts as its last migration)');
 is(join(',', map { $info{"behaviour.$_"} =~ s/ .*//r } qw(legacy_rule default_detectors default_workflow)),
 	'on,on,on', 'info: rule, detectors and workflow are on at this level');
+is($info{'behaviour.option_epoch'}, '15 (sentry 0970_remove_pullrequestcommit_fk_constraint)',
+	'info: the option epoch a new project gets and the migration it holds from');
 
 my $two = projects_fixture('two', 2);
 my ($applied) = plan_then_apply($node, $db, $two, 'current level: ');
@@ -165,14 +172,16 @@ is($node->safe_psql($db, q{SELECT count(*) FROM workflow_engine_detector WHERE p
 
 # --- a new organization -----------------------------------------------------
 my $acme = write_fixture($tempdir, 'acme.yml', "organization: Acme Corp\nteams:\n  - name: Ops\n    projects: {}\n");
-($applied) = plan_then_apply($node, $db, "pg_read_file('$acme')", 'new organization: ');
-is($node->safe_psql($db, q{
+# The new organization Acme Corp: its flags, its mapping row's flag
+# columns and its slug reservation
+my $acme_shape = q{
 	SELECT o.flags || ',' || m.allow_joinleave || ',' || m.disable_member_project_creation || ',' || m.require_2fa
 	    || ',' || r.slug || ',' || r.reservation_type || ',' || r.region_name || ',' || coalesce(r.user_id::text, '-')
 	FROM sentry_organization o JOIN sentry_organizationmapping m ON m.organization_id = o.id
 	JOIN sentry_organizationslugreservation r ON r.organization_id = o.id
-	WHERE o.slug = 'acme-corp'}),
-	'257,true,true,false,acme-corp,0,--monolith--,-',
+	WHERE o.slug = 'acme-corp'};
+($applied) = plan_then_apply($node, $db, "pg_read_file('$acme')", 'new organization: ');
+is($node->safe_psql($db, $acme_shape), '257,true,true,false,acme-corp,0,--monolith--,-',
 	'new organization: flags 257, mirrored in its mapping row, and its primary slug reservation');
 is(apply_rows_and_writes($node, $db, "pg_read_file('$acme')"), "0\n0", 'new organization: applying again writes nothing');
 
@@ -192,17 +201,48 @@ for my $case (['workflow', "$workflow/rules=", '', 'arw=0 rule=1'],
 my $set_level = q{DELETE FROM django_migrations WHERE app = '%1$s';
 	INSERT INTO django_migrations (app, name, applied) VALUES ('%1$s', '%2$s', now()), ('%1$s', '%3$s', now());};
 $db = new_db('rule_only', sprintf($set_level, 'workflow_engine',
-		'0001_squashed_0065_add_status_to_detector_and_workflow', '0080_level_before_detectors'));
+		'0001_squashed_0065_add_status_to_detector_and_workflow', '0095_level_before_detectors'));
 my ($ret, $out, $err) = $node->psql($db, "SELECT value FROM sentry_fixtures_info()
 	WHERE key IN ('behaviour.default_detectors', 'behaviour.default_workflow', 'behaviour.legacy_rule') ORDER BY key");
-is($out, "off (workflow_engine 0094_backfill_issue_stream_detector_workflows)\n"
-	  . "off (workflow_engine 0094_backfill_issue_stream_detector_workflows)\n"
+is($out, "off (workflow_engine 0096_delete_non_single_written_fire_history)\n"
+	  . "off (workflow_engine 0096_delete_non_single_written_fire_history)\n"
 	  . "on (sentry 0001_squashed_0904_onboarding_task_project_id_idx)",
-	'workflow_engine 0080: detectors and workflow are off, the rule on');
-plan_then_apply($node, $db, $two, 'workflow_engine 0080: ');
+	'workflow_engine 0095: detectors and workflow are off, the rule on');
+plan_then_apply($node, $db, $two, 'workflow_engine 0095: ');
 is($node->safe_psql($db, $shape), expected_shape(det => '', wf => '', rules => $rule),
-	'workflow_engine 0080: a new project gets the rule only');
-is(apply_rows_and_writes($node, $db, $two), "0\n0", 'workflow_engine 0080: applying again writes nothing');
+	'workflow_engine 0095: a new project gets the rule only');
+is(apply_rows_and_writes($node, $db, $two), "0\n0", 'workflow_engine 0095: applying again writes nothing');
+
+$db = new_db('detectors_first', sprintf($set_level, 'workflow_engine',
+		'0001_squashed_0065_add_status_to_detector_and_workflow', '0096_delete_non_single_written_fire_history'));
+plan_then_apply($node, $db, $two, 'workflow_engine 0096: ');
+is($node->safe_psql($db, $shape),
+	expected_shape(det => $detectors, wf => "$workflow/rules=$label\@true", rules => $rule),
+	'workflow_engine 0096: a new project gets its detectors, the workflow chain and the rule linked to it');
+is(apply_rows_and_writes($node, $db, $two), "0\n0", 'workflow_engine 0096: applying again writes nothing');
+
+# sentry levels on both sides of the option epochs' and the organization
+# flag's first migrations: a new project's epoch, a new organization's flags
+for my $case (['0959_level_before_epoch_14', 13, 1], ['0960_project_option_json_field', 14, 1],
+	['0969_level_before_org_flag', 14, 1], ['0970_remove_pullrequestcommit_fk_constraint', 15, 257])
+{
+	my ($migration, $epoch, $flags) = @$case;
+	my $level = substr($migration, 0, 4);
+	my $db = new_db("sentry$level", sprintf($set_level, 'sentry',
+			'0001_squashed_0904_onboarding_task_project_id_idx', $migration));
+	is($node->safe_psql($db, "SELECT value FROM sentry_fixtures_info() WHERE key = 'behaviour.org_member_project_creation_off'"),
+		($flags == 257 ? 'on' : 'off') . ' (sentry 0970_remove_pullrequestcommit_fk_constraint)',
+		"sentry $level: info says whether a new organization gets disable_member_project_creation");
+	plan_then_apply($node, $db, $two, "sentry $level: ");
+	is($node->safe_psql($db, $shape),
+		expected_shape(det => $detectors, wf => "$workflow/rules=$label\@true", rules => $rule, epoch => $epoch),
+		"sentry $level: a new project gets sentry:option-epoch $epoch");
+	plan_then_apply($node, $db, "pg_read_file('$acme')", "sentry $level new organization: ");
+	is($node->safe_psql($db, $acme_shape),
+		"$flags,true," . ($flags == 257 ? 'true' : 'false') . ',false,acme-corp,0,--monolith--,-',
+		"sentry $level: a new organization gets flags $flags, mirrored in its mapping row");
+	is(apply_rows_and_writes($node, $db, "pg_read_file('$acme')"), "0\n0", "sentry $level: applying again writes nothing");
+}
 
 $db = new_db('sentry24', q{DO $$DECLARE t text; BEGIN
 	FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'workflow\_engine\_%' LOOP
@@ -214,8 +254,8 @@ $db = new_db('sentry24', q{DO $$DECLARE t text; BEGIN
 like($err, qr/NOTICE:  Sentry app "sentry" is at migration 0742_level_of_a_24_release, older than the oldest level sentry_fixtures knows\nDETAIL:  Rows are written as Sentry writes them at migration 0001_squashed_0904_onboarding_task_project_id_idx\./,
 	'no workflow_engine, sentry 0742: a NOTICE names the level and the nearest known one');
 is($node->safe_psql($db, $shape_24),
-	join("\n", map { "$_|rules=$rule|keydata=$keydata|options=sentry:option-epoch=15" } (1001, 1002)),
-	'no workflow_engine, sentry 0742: a new project gets the rule, key data and option epoch');
+	join("\n", map { "$_|rules=$rule|keydata=$keydata|options=sentry:option-epoch=13" } (1001, 1002)),
+	'no workflow_engine, sentry 0742: a new project gets the rule, key data and option epoch 13 (of the oldest known level)');
 is(apply_rows_and_writes($node, $db, $two), "0\n0", 'no workflow_engine: applying again writes nothing');
 
 $db = new_db('newer', sprintf($set_level, 'workflow_engine',
