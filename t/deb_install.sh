@@ -5,12 +5,17 @@
 # Run by test.sh as root after the other tests, inside its lock: installing
 # the package replaces the files "make install" put in the server's
 # directories with the same build from the package; at the end the package
-# is purged and "make install" puts the working tree's build back.
+# is purged and "make install" puts the working tree's build back.  The
+# package is for the major of $PG_CONFIG (default: the pg_config on PATH):
+# debian/control is made again from debian/control.in for it, as
+# pg_buildext does for each version debian/pgversions lists; t/pg_matrix.sh
+# runs this script in each major's chroot.
 # Prints TAP ("ok N - ...") and exits non-zero on any failure.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-package=postgresql-15-sentry-fixtures
+major=$(${PG_CONFIG:-pg_config} --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+package=postgresql-$major-sentry-fixtures
 tests=0
 failures=0
 
@@ -39,7 +44,7 @@ mkdir "$work/src"
 	(cd "$top" && tar -cf - -T -) | tar -xf - -C "$work/src"
 
 build() {
-	cd "$work/src" && DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck dpkg-buildpackage -us -uc -b
+	cd "$work/src" && pg_buildext updatecontrol && DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck dpkg-buildpackage -us -uc -b
 }
 check "dpkg-buildpackage builds the package" build
 debs=("$work/${package}"_*.deb)
@@ -48,17 +53,17 @@ check "the build made $package" test -f "$deb"
 
 check "dpkg -i installs it" dpkg -i "$deb"
 check "the extension's files on disk are the package's" dpkg --verify "$package"
-check "the package ships the sentry-fixtures command" test -x /usr/lib/postgresql/15/bin/sentry-fixtures
+check "the package ships the sentry-fixtures command" test -x /usr/lib/postgresql/$major/bin/sentry-fixtures
 
 cp "$top/example.yml" "$work/example.yml"
 chown -R postgres: "$work"
 use_package() {
-	su postgres -s /bin/bash -c "cd '$work' && pg_virtualenv -v 15 sh -c '
+	su postgres -s /bin/bash -c "cd '$work' && pg_virtualenv -v $major sh -c '
 		set -e
 		createdb sentry
 		psql -X -v ON_ERROR_STOP=1 -d sentry -c \"CREATE EXTENSION sentry_fixtures\"
 		psql -XAt -d sentry -c \"SELECT extversion FROM pg_extension WHERE extname = '\''sentry_fixtures'\''\"
-		PGDATABASE=sentry /usr/lib/postgresql/15/bin/sentry-fixtures validate example.yml'"
+		PGDATABASE=sentry /usr/lib/postgresql/$major/bin/sentry-fixtures validate example.yml'"
 }
 check "CREATE EXTENSION from the package, and its sentry-fixtures validates example.yml" use_package
 

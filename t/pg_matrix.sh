@@ -13,14 +13,20 @@
 # throwaway cluster (pg_virtualenv) and the TAP suite (which makes its
 # own clusters).
 #
+# Last, as root in the chroot, t/deb_install.sh builds that major's Debian
+# package (postgresql-NN-sentry-fixtures), installs it, uses it and purges
+# it again.
+#
 # Chroots are cached in $SENTRY_FIXTURES_CHROOTS (default
 # /var/cache/sentry_fixtures/chroots), one directory per suite, made with
-# debootstrap --variant=minbase from Debian's archive ($DEBIAN_MIRROR
-# overrides debootstrap's default mirror) plus the packages the suite
-# needs; the packages are checked, and installed when missing, on every
-# run.  Remove a directory to make that chroot again.  /proc, /dev and
-# /dev/shm are mounted in a chroot only while it is in use and unmounted on
-# exit, also when a step fails or the script is interrupted.
+# mmdebstrap --variant=apt from Debian's archive with the packages the
+# suite needs in one pass ($DEBIAN_MIRROR overrides its default mirror);
+# the packages are checked, and installed when missing, on every run.  The
+# chroots of all the majors asked for are made at the same time (that is
+# mostly waiting for the network) before any test starts.  Remove a
+# directory to make that chroot again.  /proc, /dev and /dev/shm are
+# mounted in a chroot only while it is in use and unmounted on exit, also
+# when a step fails or the script is interrupted.
 #
 # MATRIX_JOBS (default 2) majors run at the same time.  The mutation fuzz
 # test (t/063_fuzz.pl) runs MATRIX_FUZZ_COUNT variants (default 5000, one
@@ -41,9 +47,14 @@ cache=${SENTRY_FIXTURES_CHROOTS:-/var/cache/sentry_fixtures/chroots}
 jobs=${MATRIX_JOBS:-2}
 fuzz_count=${MATRIX_FUZZ_COUNT:-5000}
 
+# What a major's suite needs in its chroot: the server and headers, the
+# build's libraries, the TAP suite's oracles (Django, sentry-sdk, Redis,
+# valgrind) and what building the Debian package takes; the suite's
+# postgresql-server-dev-all is that major's
 packages_for() {
 	echo "postgresql-$1 postgresql-server-dev-$1 libyaml-dev libssl-dev pkg-config make gcc" \
-		"libipc-run-perl python3 python3-sentry-sdk python3-django python3-psycopg2 valgrind"
+		"libipc-run-perl python3 python3-sentry-sdk python3-django python3-psycopg2 valgrind" \
+		"redis-server build-essential debhelper dpkg-dev postgresql-server-dev-all"
 }
 
 suite_of() {
@@ -70,21 +81,42 @@ for major in "$@"; do
 		exit 2
 	}
 done
-if ! command -v debootstrap >/dev/null; then
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+if ! command -v mmdebstrap >/dev/null; then
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
 fi
 mkdir -p "$cache"
 out=$(mktemp -d /tmp/sentry_fixtures-matrix.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-# The chroot of $1 (a suite), made when missing; an unfinished one is
-# never left under the final name
+# The chroot of major $1, made with its packages when missing; an
+# unfinished one is never left under the final name.  A suite's Release
+# file is valid for a week (sid) and may be past that when this machine's
+# clock is ahead of the mirror it reads.
 make_chroot() {
-	local suite=$1 root=$cache/$1
+	local major=$1 suite root
+	suite=$(suite_of "$major")
+	root=$cache/$suite
 	[ -x "$root/usr/bin/apt-get" ] && return 0
 	rm -rf "$root.new"
-	debootstrap --variant=minbase "$suite" "$root.new" ${DEBIAN_MIRROR:-} || return 1
+	mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' \
+		--include="$(packages_for "$major" | tr ' ' ',')" \
+		"$suite" "$root.new" ${DEBIAN_MIRROR:-} || return 1
 	mv "$root.new" "$root"
+}
+
+# Make the chroot of major $1 under its suite's lock; the report says how
+# long it took, or that it failed
+prepare_major() {
+	local major=$1 suite start
+	suite=$(suite_of "$major")
+	start=$(date +%s)
+	exec 8>"$cache/$suite.lock"
+	flock 8
+	if make_chroot "$major" >"$out/$major.prepare" 2>&1; then
+		echo "PostgreSQL $major: chroot $cache/$suite ready in $(($(date +%s) - start)) s" >>"$out/$major.prepare"
+	else
+		echo "PostgreSQL $major: mmdebstrap $suite failed" >>"$out/$major.prepare"
+	fi
 }
 
 # Mount what a chroot needs while it is in use; unmount_chroot undoes it
@@ -120,8 +152,9 @@ run_major() {
 	exec 8>"$cache/$suite.lock"
 	flock 8
 	echo "0 1" >"$out/$major.count"
-	if ! make_chroot "$suite" >"$out/$major.report" 2>&1; then
-		echo "PostgreSQL $major: debootstrap $suite failed" >>"$out/$major.report"
+	cat "$out/$major.prepare" >"$out/$major.report" 2>/dev/null
+	if [ ! -x "$root/usr/bin/apt-get" ]; then
+		echo "PostgreSQL $major: no chroot to run in" >>"$out/$major.report"
 		return
 	fi
 	trap "unmount_chroot '$root'" EXIT
@@ -176,6 +209,9 @@ if ! tail -n 1 '$inside/tap' | grep -q 'status 0'; then
 		[ -f "\$f" ] && { echo "=== \$f (tail)"; tail -40 "\$f"; } >>'$inside/tap'
 	done
 fi
+# its own port, as for pg_regress above
+PGPORT=$((54400 + major)) PG_CONFIG=/usr/lib/postgresql/$major/bin/pg_config ./t/deb_install.sh >'$inside/deb' 2>&1
+echo "deb status \$?" >>'$inside/deb'
 exit 0
 EOF
 	chmod +x "$run/steps.sh"
@@ -189,22 +225,28 @@ EOF
 			failed=1
 		else
 			cat "$run/regress"
+			cat "$run/deb"
 			grep -E '^(ok|not ok) |^\s+(ok|not ok) |t/[0-9]+_[a-z0-9_]+\.pl \.|^Result|^Files=|^=== |tap status' "$run/tap"
 			grep -A40 '^=== ' "$run/tap" || true
 			# pg_regress reports "test NAME ... ok" up to 15, TAP lines from 16 on
-			passed=$(( $(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$run/regress" || true) + $(grep -cE '^\s*ok [0-9]+' "$run/tap" || true) ))
-			failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)|^not ok [0-9]+ ' "$run/regress" || true) + $(grep -cE '^\s*not ok [0-9]+' "$run/tap" || true) ))
+			passed=$(( $(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$run/regress" || true) + $(cat "$run/tap" "$run/deb" | grep -cE '^\s*ok [0-9]+' || true) ))
+			failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)|^not ok [0-9]+ ' "$run/regress" || true) + $(cat "$run/tap" "$run/deb" | grep -cE '^\s*not ok [0-9]+' || true) ))
 			# A runner that failed without a failing test counts once
 			if ! grep -q '^regress status 0$' "$run/regress" && ! grep -qE '\.\.\. FAILED|^not ok [0-9]+ ' "$run/regress"; then failed=$((failed + 1)); fi
 			if ! grep -q '^tap status 0$' "$run/tap" && ! grep -qE '^\s*not ok [0-9]+' "$run/tap"; then failed=$((failed + 1)); fi
+			if ! grep -q '^deb status 0$' "$run/deb" && ! grep -qE '^not ok [0-9]+' "$run/deb"; then failed=$((failed + 1)); fi
 		fi
 	} >"$out/$major.report" 2>&1
 	echo "$passed $failed" >"$out/$major.count"
 	rm -rf "$run"
 }
 
-# Run the majors, $jobs at a time, each in its own subshell (its own
-# trap unmounts its chroot)
+# Make every chroot first, all at once; then run the majors, $jobs at a
+# time, each in its own subshell (its own trap unmounts its chroot)
+for major in "$@"; do
+	(prepare_major "$major") &
+done
+wait
 running=0
 for major in "$@"; do
 	(run_major "$major") &
