@@ -21,7 +21,7 @@ use lib $FindBin::Bin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use HostileFixtures qw(hostile_fixtures);
-use SentryTest qw(sequence_values table_checksum write_fixture);
+use SentryTest qw(SEQUENCE_VALUES_QUERY table_checksum_query write_fixture);
 use Test::More;
 
 my $node = PostgreSQL::Test::Cluster->new('corpus');
@@ -51,24 +51,63 @@ teams:
     projects:
       api: https://0123456789abcdef0123456789abcdef:fedcba9876543210fedcba9876543210@sentry.example.com/2
 YML
-my %sentry_state;
+my (%sentry_state, %state_query);
 foreach my $db ('postgres', 'sqlascii')
 {
 	$node->safe_psql($db,
 		"SELECT loaded FROM sentry_schema_bootstrap(pg_read_file('$FindBin::Bin/sentry9_test_schema.sql'))");
 	$node->safe_psql($db, "SELECT count(*) FROM sentry_fixtures_apply(pg_read_file('$start_fixture'))");
-	$sentry_state{$db} = table_checksum($node, $db) . sequence_values($node, $db);
+	# one statement: the checksum of every table and the value of every sequence
+	$state_query{$db} = 'SELECT (' . table_checksum_query($node, $db) . ') || (' . SEQUENCE_VALUES_QUERY . ')';
+	$sentry_state{$db} = $node->safe_psql($db, $state_query{$db});
 }
 
-# Run sql; return (ok, stdout, stderr).  A statement may fail cleanly; the
-# server must still answer afterwards.
-sub run_sql
+# Split psql's output $text at the marker lines run_statements puts in;
+# the text of each of $count statements
+sub split_at_markers
 {
-	my ($db, $sql) = @_;
+	my ($text, $count) = @_;
+	my @parts = ('') x $count;
+	my $current;
+	foreach my $line (split /\n/, $text // '')
+	{
+		if ($line =~ /^\@\@ (\d+|end)$/)
+		{
+			$current = $1 eq 'end' ? undef : $1;
+		}
+		elsif (defined $current)
+		{
+			$parts[$current] .= "$line\n";
+		}
+	}
+	chomp @parts;
+	return @parts;
+}
+
+# Run each of @statements on $db, all through one psql that goes on after
+# an error (one client per case keeps the suite quick); return one
+# { out, err, failed } per statement.  A statement may fail cleanly; a
+# crash shows as a failed "SELECT 1" after it.
+sub run_statements
+{
+	my ($db, @statements) = @_;
+	my $script = '';
+	foreach my $i (0 .. $#statements)
+	{
+		$script .= "\\echo '\@\@ $i'\n\\warn '\@\@ $i'\n$statements[$i];\n";
+	}
+	$script .= "\\echo '\@\@ end'\n\\warn '\@\@ end'\n";
 	my ($stdout, $stderr);
-	my $rc = $node->psql($db, $sql, stdout => \$stdout, stderr => \$stderr,
-		on_error_stop => 1);
-	return ($rc, $stdout // '', $stderr // '');
+	$node->psql($db, $script, stdout => \$stdout, stderr => \$stderr, on_error_stop => 0);
+	my @out = split_at_markers($stdout, scalar @statements);
+	my @err = split_at_markers($stderr, scalar @statements);
+	return map {
+		{
+			out => $out[$_],
+			err => $err[$_],
+			failed => $err[$_] =~ /^psql:<stdin>:\d+: (?:ERROR|FATAL):|server closed the connection|connection to server was lost/m,
+		}
+	} 0 .. $#statements;
 }
 
 # The fixture in $path must give a problem containing $expect (or, when
@@ -78,11 +117,15 @@ sub check_fixture
 {
 	my ($name, $path, $expect, %opts) = @_;
 	my $db = $opts{db} // 'postgres';
-	my ($rc, $out, $err) = run_sql($db,
+	my ($validate, $dsn, @apply) = run_statements($db,
 		"SELECT string_agg(format('%s %s:%s %s', path, line, col, message), E'\\n') "
-		  . "FROM sentry_fixtures_validate(pg_read_file('$path'))");
+		  . "FROM sentry_fixtures_validate(pg_read_file('$path'))",
+		# the same text as a DSN: always an error, a clean one
+		"SELECT * FROM sentry_dsn_parse(pg_read_file('$path'))",
+		apply_statements("pg_read_file('$path')", $db));
+	my ($out, $err) = ($validate->{out}, $validate->{err});
 
-	if ($rc != 0)
+	if ($validate->{failed})
 	{
 		like($err, $opts{error_ok} // qr/^$/, "$name: clean error") or diag($err);
 	}
@@ -111,32 +154,35 @@ sub check_fixture
 		unlike($out . $err, qr/\Q$opts{secret}\E/, "$name: no problem shows the secret");
 	}
 
-	# the same text as a DSN: always an error, a clean one
-	($rc, $out, $err) = run_sql($db,
-		"SELECT * FROM sentry_dsn_parse(pg_read_file('$path'))");
-	ok($rc != 0 && $err =~ /ERROR:  (invalid DSN|invalid byte sequence)/,
+	ok($dsn->{failed} && $dsn->{err} =~ /ERROR:  (invalid DSN|invalid byte sequence)/,
 		"$name: DSN parse refuses it cleanly")
-	  or diag($err);
+	  or diag($dsn->{err});
 
-	$err = check_apply_refused($name, "pg_read_file('$path')", $db);
+	$err = check_apply_refused($name, $db, @apply);
 	unlike($err, qr/\Q$opts{secret}\E/, "$name: the apply's error does not show the secret")
 	  if defined $opts{secret};
 }
 
-# The fixture text that the SQL expression $text gives, applied to the
-# Sentry database $db: refused with a clean ERROR, nothing changed, and the
-# server still up
+# The statements check_apply_refused checks: the apply of the fixture text
+# that the SQL expression $text gives, then the state of $db, then whether
+# the server is up
+sub apply_statements
+{
+	my ($text, $db) = @_;
+	return ("SELECT count(*) FROM sentry_fixtures_apply($text)", $state_query{$db}, 'SELECT 1');
+}
+
+# The results of apply_statements: the apply refused with a clean ERROR,
+# nothing changed in the Sentry database $db, and the server still up.
+# Returns the apply's error.
 sub check_apply_refused
 {
-	my ($name, $text, $db) = @_;
-	my ($rc, $out, $err) = run_sql($db,
-		"SELECT count(*) FROM sentry_fixtures_apply($text)");
-	ok($rc != 0 && $err =~ /^psql:<stdin>:\d+: ERROR:  \S/m, "$name: apply refuses it cleanly")
-	  or diag($err);
-	is(table_checksum($node, $db) . sequence_values($node, $db), $sentry_state{$db},
-		"$name: every Sentry table and sequence is as it was");
-	is($node->safe_psql('postgres', 'SELECT 1'), '1', "$name: server alive");
-	return $err;
+	my ($name, $db, $apply, $state, $alive) = @_;
+	ok($apply->{failed} && $apply->{err} =~ /^psql:<stdin>:\d+: ERROR:  \S/m, "$name: apply refuses it cleanly")
+	  or diag($apply->{err});
+	is($state->{out}, $sentry_state{$db}, "$name: every Sentry table and sequence is as it was");
+	is($alive->{out}, '1', "$name: server alive");
+	return $apply->{err};
 }
 
 # The corpus and the hostile inputs made with it
@@ -155,27 +201,29 @@ is( $node->safe_psql('sqlascii',
 	'invalid UTF-8 is placed by line and column');
 
 # 100 MB of nested lists: larger than any fixture may be
-my ($rc, $out, $err) = run_sql('postgres',
-	"SELECT count(*) FROM sentry_fixtures_validate('teams: ' || repeat('[', 100 * 1024 * 1024))");
-like($err, qr/ERROR:  fixture is too large/, '100 MB of nested lists: clean error');
-check_apply_refused('100 MB of nested lists', "'teams: ' || repeat('[', 100 * 1024 * 1024)", 'postgres');
+my $nested = "'teams: ' || repeat('[', 100 * 1024 * 1024)";
+my ($validate, @apply) = run_statements('postgres',
+	"SELECT count(*) FROM sentry_fixtures_validate($nested)", apply_statements($nested, 'postgres'));
+like($validate->{err}, qr/ERROR:  fixture is too large/, '100 MB of nested lists: clean error');
+check_apply_refused('100 MB of nested lists', 'postgres', @apply);
 
 # Larger than any fixture may be: a clean error before parsing
-($rc, $out, $err) = run_sql('postgres',
-	"SELECT count(*) FROM sentry_fixtures_validate(repeat('#', 64 * 1024 * 1024 + 1))");
-like($err, qr/ERROR:  fixture is too large/, 'oversized fixture: clean error');
-check_apply_refused('oversized fixture', "repeat('#', 64 * 1024 * 1024 + 1)", 'postgres');
+my $oversized = "repeat('#', 64 * 1024 * 1024 + 1)";
+($validate, @apply) = run_statements('postgres',
+	"SELECT count(*) FROM sentry_fixtures_validate($oversized)", apply_statements($oversized, 'postgres'));
+like($validate->{err}, qr/ERROR:  fixture is too large/, 'oversized fixture: clean error');
+check_apply_refused('oversized fixture', 'postgres', @apply);
 
 # Malformed DSNs given directly
-foreach my $dsn ('', 'https://', 'https://@/', 'https://:@:/', '://x', "https://\xc3\xa9\@h/1",
+my @dsns = ('', 'https://', 'https://@/', 'https://:@:/', '://x', "https://\xc3\xa9\@h/1",
 	'https://' . ('a' x 100_000) . '@h/1', 'https://0123456789abcdef0123456789abcdef@h:' . ('9' x 1000) . '/1',
 	'https://0123456789abcdef0123456789abcdef@h/' . ('9' x 1000),
-	'https://0123456789abcdef0123456789abcdef@' . ('h' x 100_000) . '/1/x')
+	'https://0123456789abcdef0123456789abcdef@' . ('h' x 100_000) . '/1/x');
+my @parsed = run_statements('postgres', map { "SELECT * FROM sentry_dsn_parse(\$dsn\$$_\$dsn\$)" } @dsns);
+foreach my $i (0 .. $#dsns)
 {
-	my $shown = length($dsn) > 60 ? substr($dsn, 0, 60) . '...' : $dsn;
-	($rc, $out, $err) = run_sql('postgres',
-		"SELECT * FROM sentry_dsn_parse(\$dsn\$$dsn\$dsn\$)");
-	like($err, qr/ERROR:  invalid DSN: /, "DSN \"$shown\": clean error");
+	my $shown = length($dsns[$i]) > 60 ? substr($dsns[$i], 0, 60) . '...' : $dsns[$i];
+	like($parsed[$i]{err}, qr/ERROR:  invalid DSN: /, "DSN \"$shown\": clean error");
 }
 
 is($node->safe_psql('postgres', 'SELECT 1'), '1', 'server alive at the end');

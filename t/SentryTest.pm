@@ -14,7 +14,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 our @EXPORT_OK = qw(sentry_dump sentry9_dumps new_sentry_node load_sentry_dump django_check_password
-  table_checksum sequence_values schema_of
+  table_checksum table_checksum_query sequence_values SEQUENCE_VALUES_QUERY schema_of
   state_digest write_fixture rule_keys rule_projects_sql rule_teams_yaml plan_then_apply
   apply_rows_and_writes extension_default_version password_superuser apply_statements);
 
@@ -64,24 +64,35 @@ sub load_sentry_dump
 		"SELECT loaded FROM sentry_schema_bootstrap(pg_read_file('$dump'), no_owner => $no_owner)");
 }
 
-# md5 of every user table of $db, to show that something left no trace
-sub table_checksum
+# The statement table_checksum runs on $db: one md5 per user table, over
+# the tables $db has now
+sub table_checksum_query
 {
 	my ($node, $db) = @_;
 	my $query = $node->safe_psql($db, q{
 		SELECT string_agg(format('SELECT %L || md5(coalesce(string_agg(t::text, '','' ORDER BY t::text), '''')) FROM %I.%I t',
 		                         relname, schemaname, relname), ' UNION ALL ' ORDER BY relname)
 		FROM pg_stat_user_tables});
-	return $node->safe_psql($db, "SELECT string_agg(c, ',' ORDER BY c) FROM ($query) AS s(c)");
+	return "SELECT string_agg(c, ',' ORDER BY c) FROM ($query) AS s(c)";
 }
+
+# md5 of every user table of $db, to show that something left no trace
+sub table_checksum
+{
+	my ($node, $db) = @_;
+	return $node->safe_psql($db, table_checksum_query($node, $db));
+}
+
+# The statement sequence_values runs
+use constant SEQUENCE_VALUES_QUERY => q{
+	SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename)
+	FROM pg_sequences};
 
 # The last value of every sequence of $db (serial and identity alike)
 sub sequence_values
 {
 	my ($node, $db) = @_;
-	return $node->safe_psql($db, q{
-		SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY sequencename)
-		FROM pg_sequences});
+	return $node->safe_psql($db, SEQUENCE_VALUES_QUERY);
 }
 
 # Does Django's own check_password() accept $password for $hash?
