@@ -11,8 +11,9 @@
  *	  oldest and newest per app.  A database outside it still works, with
  *	  the nearest known behaviour and a NOTICE saying so;
  *	- behaviours: each behaviour of Sentry that changed over time, with the
- *	  first migration of its app where Sentry does it and the source file
- *	  and commit it follows (docs/compatibility.md lists the same);
+ *	  first migration of its app where Sentry does it (and the last, for one
+ *	  Sentry later stopped) and the source file and commit it follows
+ *	  (docs/compatibility.md lists the same);
  *	- option_epochs: the sentry:option-epoch a new project gets, by level.
  * An app the database does not record (a 24.x Sentry has no
  * workflow_engine) has none of its behaviours.
@@ -57,32 +58,44 @@ static const BehaviourSpec behaviours[] = {
 	{BEHAVIOUR_LEGACY_RULE, "legacy_rule", "sentry",
 		904, "0001_squashed_0904_onboarding_task_project_id_idx",
 		"src/sentry/receivers/rules.py (create_default_rules)",
-	"dd7752b2b8d927c1fdb09412eb880074be968e2c"},
+		"dd7752b2b8d927c1fdb09412eb880074be968e2c",
+	0, NULL},
 	/* PR #103134 (2025-11-11) dropped the dual-write flag of the receiver */
 	{BEHAVIOUR_DEFAULT_DETECTORS, "default_detectors", "workflow_engine",
 		96, "0096_delete_non_single_written_fire_history",
 		"src/sentry/receivers/project_detectors.py (create_project_detectors, "
 		"unflagged by PR #103134), "
 		"src/sentry/workflow_engine/defaults/detectors.py (ensure_default_detectors)",
-	"32141ebf8983bbb9c41c2679705ab73f68f8e44b"},
+		"32141ebf8983bbb9c41c2679705ab73f68f8e44b",
+	0, NULL},
 	/* the same pull request made create_default_rules always dual-write */
 	{BEHAVIOUR_DEFAULT_WORKFLOW, "default_workflow", "workflow_engine",
 		96, "0096_delete_non_single_written_fire_history",
 		"src/sentry/receivers/rules.py (IssueAlertMigrator, unflagged by PR #103134), "
 		"src/sentry/workflow_engine/defaults/workflows.py (create_priority_workflow, "
 		"connect_workflows_to_issue_stream)",
-	"1f5b8ffe4f164c667d16c6063a3bb6cacd63e931"},
+		"1f5b8ffe4f164c667d16c6063a3bb6cacd63e931",
+	0, NULL},
 	/* the reservation table and its writer are older than the 0904 squash */
 	{BEHAVIOUR_ORG_SLUG_RESERVATION, "org_slug_reservation", "sentry",
 		904, "0001_squashed_0904_onboarding_task_project_id_idx",
 		"src/sentry/services/organization/provisioning.py (OrganizationSlugReservation, PRIMARY)",
-	"02d343331835fe802212b01d97915cb86b6a3738"},
+		"02d343331835fe802212b01d97915cb86b6a3738",
+	0, NULL},
 	/* PR #98398 (2025-08-27, approved 2025-09-02) */
 	{BEHAVIOUR_ORG_MEMBER_PROJECT_CREATION_OFF, "org_member_project_creation_off", "sentry",
 		970, "0970_remove_pullrequestcommit_fk_constraint",
 		"src/sentry/models/organization.py (Organization.save sets "
 		"flags.disable_member_project_creation on create, PR #98398)",
-	"463e472c3055398511337ccc4dcbb980a14bee50"},
+		"463e472c3055398511337ccc4dcbb980a14bee50",
+	0, NULL},
+	/* PR #112276 (2026-04-06) until PR #113133 (2026-04-15) */
+	{BEHAVIOUR_ORG_DEFAULT_WORKFLOW, "org_default_workflow", "sentry",
+		1066, "1066_add_export_format_in_data_export_obj",
+		"src/sentry/workflow_engine/defaults/workflows.py (create_priority_workflow(org): "
+		"get_or_create by organization, name and config)",
+		"1f5b8ffe4f164c667d16c6063a3bb6cacd63e931",
+	1067, "1067_add_dashboard_revision_model"},
 };
 
 /*
@@ -238,7 +251,8 @@ levels_read(const char *django_migrations)
 		const AppLevel *app = find_app_level(levels, behaviours[i].app);
 
 		levels->on[behaviours[i].behaviour] =
-			app != NULL && app->effective >= behaviours[i].first_level;
+			app != NULL && app->effective >= behaviours[i].first_level &&
+			(behaviours[i].last_level == 0 || app->effective <= behaviours[i].last_level);
 	}
 	levels->option_epoch = level_value(levels, option_epochs, lengthof(option_epochs));
 	return levels;

@@ -24,6 +24,8 @@ typedef enum SentryBehaviour
 									 * reservation */
 	BEHAVIOUR_ORG_MEMBER_PROJECT_CREATION_OFF,	/* a new organization's flag
 												 * disable_member_project_creation */
+	BEHAVIOUR_ORG_DEFAULT_WORKFLOW, /* one default workflow per
+									 * organization, shared by its projects */
 	BEHAVIOUR_COUNT
 } SentryBehaviour;
 
@@ -42,6 +44,9 @@ typedef struct BehaviourSpec
 	const char *first_migration;
 	const char *source;			/* Sentry source file(s) it follows */
 	const char *commit;			/* getsentry/sentry commit read */
+	int			last_level;		/* of the last migration doing it, or 0:
+								 * every newer one does */
+	const char *last_migration;
 } BehaviourSpec;
 
 /* The level of one app as the database records it */

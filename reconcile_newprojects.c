@@ -20,7 +20,11 @@
  * entry's row of the same project (@handle).  Ids come from each
  * table's sequence up front, so every table is one INSERT over all new
  * projects, whatever their number.  sentry_fixtures.default_alert chooses
- * which of rule and workflow a Django Sentry's new project gets.
+ * which of rule and workflow a Django Sentry's new project gets.  Where
+ * the level shares one default workflow per organization (levels.c), the
+ * workflow's own rows (the entries of the workflow part alone) are written
+ * once, unless the organization has that workflow already, and each new
+ * project only gets its links to it.
  *
  * A project deleted (rule 1, prune) takes along what its creation added
  * that the cascade from the project does not reach: its default workflow
@@ -34,6 +38,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
 
 #include "reconcile_cascade.h"
@@ -145,9 +150,31 @@ typedef struct NewRowsPlan
 	char	  **project_ids;	/* per new project, as text */
 	char	   *organization_id;
 	const char *option_epoch;	/* NULL on Sentry 9 */
+	bool		shared;			/* one default workflow per organization */
 	bool		active[lengthof(new_project_rows)];
-	int64	   *ids[lengthof(new_project_rows)];	/* per entry, per project */
+	int64	   *ids[lengthof(new_project_rows)];	/* per entry, per copy */
 } NewRowsPlan;
+
+/*
+ * Whether the entry is one of the default workflow's own rows: of the
+ * workflow part alone (the rows linking it to a detector or a rule are the
+ * project's).
+ */
+static bool
+workflow_own_row(const NewProjectRow *entry)
+{
+	return (entry->parts & ~PART_MODERN) == PART_WORKFLOW;
+}
+
+/*
+ * How many copies of an entry's row the apply writes: one per new
+ * project, or one for the organization when the workflow is shared.
+ */
+static int
+entry_copies(const NewRowsPlan *plan, int e)
+{
+	return plan->shared && workflow_own_row(&new_project_rows[e]) ? 1 : plan->nnew;
+}
 
 /*
  * The parts this database's Sentry gives a new project, as the
@@ -225,7 +252,7 @@ group_end(int first)
 }
 
 /*
- * Ids for every active entry's rows: one call per table, project-major
+ * Ids for every active entry's rows: one call per table, copy-major
  * within each table.
  */
 static void
@@ -241,17 +268,20 @@ allocate_ids(ReconcileState *state, NewRowsPlan *plan)
 		int			next = 0;
 		int64	   *ids;
 
+		/* the entries of one table are all the workflow's own or none */
+		int			copies = entry_copies(plan, first);
+
 		for (e = first; e < end; e++)
 			nactive += plan->active[e] ? 1 : 0;
 		if (nactive > 0)
 		{
 			ids = reconcile_new_ids(state, catalog_require_table(state->catalog,
 																 new_project_rows[first].table),
-									plan->nnew * nactive);
+									copies * nactive);
 			for (e = first; e < end; e++)
 				if (plan->active[e])
-					plan->ids[e] = palloc(Max(plan->nnew, 1) * sizeof(int64));
-			for (int k = 0; k < plan->nnew; k++)
+					plan->ids[e] = palloc(Max(copies, 1) * sizeof(int64));
+			for (int k = 0; k < copies; k++)
 				for (e = first; e < end; e++)
 					if (plan->active[e])
 						plan->ids[e][k] = ids[next++];
@@ -271,13 +301,17 @@ entry_value(const NewRowsPlan *plan, const char *value, int k)
 	if (strcmp(value, "$option_epoch") == 0)
 		return plan->option_epoch;
 	if (value[0] == '@')
-		return int64_text(plan->ids[find_handle(value + 1)][k]);
+	{
+		int			e = find_handle(value + 1);
+
+		return int64_text(plan->ids[e][plan->shared && workflow_own_row(&new_project_rows[e]) ? 0 : k]);
+	}
 	return value;
 }
 
 /*
  * One INSERT of the active entries from first to end (one table) for
- * every new project.
+ * every copy: every new project, or the organization.
  */
 static void
 insert_group(ReconcileState *state, const NewRowsPlan *plan, int first, int end)
@@ -301,7 +335,7 @@ insert_group(ReconcileState *state, const NewRowsPlan *plan, int first, int end)
 	batch = row_batch_create(catalog_require_table(state->catalog, model->table),
 							 ncolumns, columns);
 
-	for (int k = 0; k < plan->nnew; k++)
+	for (int k = 0; k < entry_copies(plan, first); k++)
 		for (e = first; e < end; e++)
 		{
 			const char *values[1 + NEW_ROW_COLUMNS];
@@ -315,6 +349,65 @@ insert_group(ReconcileState *state, const NewRowsPlan *plan, int first, int end)
 			row_batch_add(batch, values);
 		}
 	reconcile_insert(state, batch);
+}
+
+/* The value of one of an entry's columns */
+static const char *
+entry_column_value(const NewProjectRow *entry, const char *column)
+{
+	int			c;
+
+	for (c = 0; c < NEW_ROW_COLUMNS && entry->columns[c] != NULL; c++)
+		if (strcmp(entry->columns[c], column) == 0)
+			return entry->values[c];
+	elog(ERROR, "new project row of %s has no column \"%s\"", entry->table, column);
+	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * The organization's default workflow, found as create_priority_workflow(org)
+ * finds it (get_or_create by organization, name and config)
+ */
+static const char *const organization_workflow_query =
+"SELECT w.id FROM %s AS w"
+" WHERE w.organization_id = $1 AND w.name = $2 AND w.config = $3::pg_catalog.jsonb"
+" ORDER BY w.id LIMIT 1";
+
+/*
+ * One default workflow for the organization: its own rows are written
+ * once, or, when the organization has it already, not at all, and the
+ * projects' links point to the one it has.
+ */
+static void
+share_workflow(ReconcileState *state, NewRowsPlan *plan)
+{
+	int			workflow = find_handle("workflow");
+	const NewProjectRow *entry = &new_project_rows[workflow];
+	Oid			argtypes[3] = {INT8OID, TEXTOID, TEXTOID};
+	Datum		args[3];
+	bool		found;
+	int			i;
+
+	if (!plan->active[workflow])
+		return;
+	plan->shared = true;
+	args[0] = Int64GetDatum(state->organization_id);
+	args[1] = CStringGetTextDatum(entry_column_value(entry, "name"));
+	args[2] = CStringGetTextDatum(entry_column_value(entry, "config"));
+	found = spi_select(psprintf(organization_workflow_query,
+								catalog_require_table(state->catalog, entry->table)->qualified_name),
+					   3, argtypes, args) > 0;
+	if (found)
+	{
+		plan->ids[workflow] = palloc(sizeof(int64));
+		plan->ids[workflow][0] = spi_get_int64(0, 1);
+	}
+	SPI_freetuptable(SPI_tuptable);
+	if (!found)
+		return;
+	for (i = 0; i < (int) lengthof(new_project_rows); i++)
+		if (workflow_own_row(&new_project_rows[i]))
+			plan->active[i] = false;
 }
 
 /*
@@ -341,6 +434,9 @@ reconcile_new_project_rows(ReconcileState *state)
 	if (state->catalog->levels != NULL)
 		plan->option_epoch = levels_option_epoch(state->catalog->levels);
 	choose_entries(state->catalog, plan);
+	if (state->catalog->levels != NULL &&
+		levels_behaviour_on(state->catalog->levels, BEHAVIOUR_ORG_DEFAULT_WORKFLOW))
+		share_workflow(state, plan);
 	allocate_ids(state, plan);
 
 	scratch = AllocSetContextCreate(CurrentMemoryContext, "sentry_fixtures new project rows",

@@ -540,8 +540,10 @@ put_levels(ReturnSetInfo *rsinfo, const MigrationLevels *levels)
 	specs = levels_behaviours(&nspecs);
 	for (i = 0; i < nspecs; i++)
 		put_info(rsinfo, psprintf("behaviour.%s", specs[i].name),
-				 psprintf("%s (%s %s)", levels_behaviour_on(levels, specs[i].behaviour) ? "on" : "off",
-						  specs[i].app, specs[i].first_migration));
+				 psprintf("%s (%s %s%s%s)", levels_behaviour_on(levels, specs[i].behaviour) ? "on" : "off",
+						  specs[i].app, specs[i].first_migration,
+						  specs[i].last_migration ? " to " : "",
+						  specs[i].last_migration ? specs[i].last_migration : ""));
 	put_info(rsinfo, "behaviour.option_epoch",
 			 psprintf("%s (%s %s)", levels->option_epoch->value, levels->option_epoch->app,
 					  levels->option_epoch->first_migration));

@@ -12,7 +12,10 @@
 #    first migration in levels.c: workflow_engine 0095 (tables present)
 #    gets the rule only, 0096 the detectors and the workflow chain too;
 #    sentry 0959 gives a new project sentry:option-epoch 13, 0960 14, 0969
-#    14 and a new organization flags 1, 0970 epoch 15 and flags 257; no
+#    14 and a new organization flags 1, 0970 epoch 15 and flags 257;
+#    sentry 1066 and 1067 share one default workflow per organization
+#    (written once, reused by a later project, kept when one of its
+#    projects is deleted), 1065 and 1068 give each project its own; no
 #    workflow_engine tables and an older sentry level (as on 24.x) gets the
 #    rule only and epoch 13, with a NOTICE; a newer workflow_engine level
 #    writes the newest known rows, with a NOTICE;
@@ -242,6 +245,61 @@ for my $case (['0959_level_before_epoch_14', 13, 1], ['0960_project_option_json_
 		"$flags,true," . ($flags == 257 ? 'true' : 'false') . ',false,acme-corp,0,--monolith--,-',
 		"sentry $level: a new organization gets flags $flags, mirrored in its mapping row");
 	is(apply_rows_and_writes($node, $db, "pg_read_file('$acme')"), "0\n0", "sentry $level: applying again writes nothing");
+}
+
+# sentry levels on both sides of the per-organization default workflow
+# (1066 to 1067): there the organization's projects share one workflow,
+# each linked to it by its issue-stream detector and its rule
+my $links = q{SELECT string_agg(format('%s:%s:%s', p.id,
+    (SELECT string_agg(dw.workflow_id::text, ',') FROM workflow_engine_detectorworkflow dw
+       JOIN workflow_engine_detector d ON d.id = dw.detector_id WHERE d.project_id = p.id AND d.type = 'issue_stream'),
+    (SELECT string_agg(x.workflow_id::text, ',') FROM workflow_engine_alertruleworkflow x
+       JOIN sentry_rule r ON r.id = x.rule_id WHERE r.project_id = p.id)), ' ' ORDER BY p.id)
+  FROM sentry_project p WHERE p.id > 1000};
+my $per_project = 'det=4 wf=2 dcg=4 dc=4 act=2 dcga=2 wdcg=2 dw=2 arw=2 rule=3';
+for my $case (['1065_delete_customdynamicsamplingrule', 0], ['1066_add_export_format_in_data_export_obj', 1],
+	['1067_add_dashboard_revision_model', 1], ['1068_rename_relocationtransfer_region_to_cell', 0])
+{
+	my ($migration, $shared) = @$case;
+	my $level = substr($migration, 0, 4);
+	my $db = new_db("sentry$level", sprintf($set_level, 'sentry',
+			'0001_squashed_0904_onboarding_task_project_id_idx', $migration));
+	is($node->safe_psql($db, "SELECT value FROM sentry_fixtures_info() WHERE key = 'behaviour.org_default_workflow'"),
+		($shared ? 'on' : 'off') . ' (sentry 1066_add_export_format_in_data_export_obj to 1067_add_dashboard_revision_model)',
+		"sentry $level: info says whether the default workflow is the organization's");
+	plan_then_apply($node, $db, $two, "sentry $level: ");
+	if (!$shared)
+	{
+		is($node->safe_psql($db, $alert_rows), $per_project, "sentry $level: each new project gets its own workflow chain");
+		next;
+	}
+	is($node->safe_psql($db, $alert_rows), 'det=4 wf=1 dcg=2 dc=2 act=1 dcga=1 wdcg=1 dw=2 arw=2 rule=3',
+		"sentry $level: the two new projects share one workflow chain");
+	my $wf = $node->safe_psql($db, 'SELECT id FROM workflow_engine_workflow');
+	is($node->safe_psql($db, q{SELECT w.name || '/' || w.config::text || '/' || w.organization_id || '/'
+			|| (SELECT string_agg(c.type, ',' ORDER BY c.type) FROM workflow_engine_datacondition c
+			     WHERE c.condition_group_id = w.when_condition_group_id)
+		FROM workflow_engine_workflow w}),
+		qq{$label/{"frequency": 0}/1/existing_high_priority_issue,new_high_priority_issue},
+		"sentry $level: the organization's workflow is create_priority_workflow's");
+	is($node->safe_psql($db, $links), "1001:$wf:$wf 1002:$wf:$wf",
+		"sentry $level: each project's issue-stream detector and rule link to the organization's workflow");
+	is(apply_rows_and_writes($node, $db, $two), "0\n0", "sentry $level: applying again writes nothing");
+
+	# a later project gets links to the workflow the organization has
+	plan_then_apply($node, $db, projects_fixture("three$level", 3), "sentry $level, a third project: ");
+	is($node->safe_psql($db, $alert_rows), 'det=6 wf=1 dcg=2 dc=2 act=1 dcga=1 wdcg=1 dw=3 arw=3 rule=4',
+		"sentry $level: a third project reuses the organization's workflow");
+	is($node->safe_psql($db, $links), "1001:$wf:$wf 1002:$wf:$wf 1003:$wf:$wf",
+		"sentry $level: the third project is linked to it");
+
+	# deleting a project leaves the workflow its organization's other projects use
+	my $keep = write_fixture($tempdir, "keep$level.yml", "organization: sentry\nprune: true\nteams:\n  - name: Backend\n    projects:\n"
+		  . join('', map { sprintf("      p%d: http://%032x\@sentry.test/%d\n", $_, $_, 1000 + $_) } (2, 3)));
+	plan_then_apply($node, $db, "pg_read_file('$keep')", "sentry $level, prune: ");
+	is($node->safe_psql($db, $alert_rows), 'det=4 wf=1 dcg=2 dc=2 act=1 dcga=1 wdcg=1 dw=2 arw=2 rule=3',
+		"sentry $level: pruning a project keeps the shared workflow chain and drops only its links");
+	is($node->safe_psql($db, $links), "1002:$wf:$wf 1003:$wf:$wf", "sentry $level: the other projects stay linked");
 }
 
 $db = new_db('sentry24', q{DO $$DECLARE t text; BEGIN
