@@ -20,7 +20,8 @@
 # Chroots are cached in $SENTRY_FIXTURES_CHROOTS (default
 # /var/cache/sentry_fixtures/chroots), one directory per suite, made with
 # mmdebstrap --variant=apt from Debian's archive with the packages the
-# suite needs in one pass ($DEBIAN_MIRROR overrides its default mirror);
+# suite needs in one pass, from $DEBIAN_MIRROR (default
+# http://deb.debian.org/debian) alone;
 # the packages are checked, and installed when missing, on every run.  The
 # chroots of all the majors asked for are made at the same time (that is
 # mostly waiting for the network) before any test starts.  Remove a
@@ -89,9 +90,14 @@ out=$(mktemp -d /tmp/sentry_fixtures-matrix.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
 # The chroot of major $1, made with its packages when missing; an
-# unfinished one is never left under the final name.  A suite's Release
-# file is valid for a week (sid) and may be past that when this machine's
-# clock is ahead of the mirror it reads.
+# unfinished one is never left under the final name.  The mirror is named,
+# so that mmdebstrap reads only the suite itself: for a stable suite it
+# would add the security archive, whose mirror here may lag behind the
+# package lists it serves.  A suite's Release file is valid for a week
+# (sid) and may be past that when this machine's clock is ahead of the
+# mirror it reads.  dpkg neither syncs each file (the chroot is made
+# again if the machine dies meanwhile) nor unpacks documentation, manual
+# pages or translations (the tests read PostgreSQL's messages in English).
 make_chroot() {
 	local major=$1 suite root
 	suite=$(suite_of "$major")
@@ -99,8 +105,10 @@ make_chroot() {
 	[ -x "$root/usr/bin/apt-get" ] && return 0
 	rm -rf "$root.new"
 	mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' \
+		--dpkgopt=force-unsafe-io --dpkgopt='path-exclude=/usr/share/doc/*' \
+		--dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
 		--include="$(packages_for "$major" | tr ' ' ',')" \
-		"$suite" "$root.new" ${DEBIAN_MIRROR:-} || return 1
+		"$suite" "$root.new" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" || return 1
 	mv "$root.new" "$root"
 }
 
@@ -112,10 +120,13 @@ prepare_major() {
 	start=$(date +%s)
 	exec 8>"$cache/$suite.lock"
 	flock 8
-	if make_chroot "$major" >"$out/$major.prepare" 2>&1; then
-		echo "PostgreSQL $major: chroot $cache/$suite ready in $(($(date +%s) - start)) s" >>"$out/$major.prepare"
+	if make_chroot "$major" >"$out/$major.mmdebstrap" 2>&1; then
+		echo "PostgreSQL $major: chroot $cache/$suite ready in $(($(date +%s) - start)) s" >"$out/$major.prepare"
 	else
-		echo "PostgreSQL $major: mmdebstrap $suite failed" >>"$out/$major.prepare"
+		{
+			tail -n 30 "$out/$major.mmdebstrap"
+			echo "PostgreSQL $major: mmdebstrap $suite failed"
+		} >"$out/$major.prepare"
 	fi
 }
 
@@ -219,6 +230,7 @@ EOF
 	status=$?
 	{
 		echo "=== PostgreSQL $major ($suite)"
+		cat "$out/$major.prepare"
 		cat "$log"
 		if [ $status -ne 0 ]; then
 			echo "PostgreSQL $major: setup step failed (status $status)"
