@@ -14,7 +14,9 @@
  *	  first migration of its app where Sentry does it (and the last, for one
  *	  Sentry later stopped) and the source file and commit it follows
  *	  (docs/compatibility.md lists the same);
- *	- option_epochs: the sentry:option-epoch a new project gets, by level.
+ *	- option_epochs: the sentry:option-epoch a new project gets, by level;
+ *	- rule_email_action_data: the data of the e-mail action of a new
+ *	  project's workflow where it is converted from the rule, by level.
  * An app the database does not record (a 24.x Sentry has no
  * workflow_engine) has none of its behaviours.
  *
@@ -96,6 +98,18 @@ static const BehaviourSpec behaviours[] = {
 		"get_or_create by organization, name and config)",
 		"1f5b8ffe4f164c667d16c6063a3bb6cacd63e931",
 	1067, "1067_add_dashboard_revision_model"},
+	/*
+	 * Until PR #112276 (2026-04-06) create_default_rules converted the new
+	 * rule into the workflow with IssueAlertMigrator; with workflow_engine
+	 * before 0096 there is no workflow to convert into (default_workflow)
+	 */
+	{BEHAVIOUR_WORKFLOW_FROM_RULE, "default_workflow_from_rule", "sentry",
+		904, "0001_squashed_0904_onboarding_task_project_id_idx",
+		"src/sentry/receivers/rules.py (create_default_rules: IssueAlertMigrator(rule).run()), "
+		"src/sentry/workflow_engine/migration_helpers/issue_alert_migration.py, "
+		"issue_alert_conditions.py, rule_action.py",
+		"5975097163d021b9e6fddbf5cfc5115167caa611",
+	1065, "1065_delete_customdynamicsamplingrule"},
 };
 
 /*
@@ -115,6 +129,30 @@ static const LevelValue option_epochs[] = {
 	{"sentry", 970, "0970_remove_pullrequestcommit_fk_constraint", "15",
 		"src/sentry/projectoptions/defaults.py (LATEST_EPOCH 15, PR #98561)",
 	"dd7752b2b8d927c1fdb09412eb880074be968e2c"},
+};
+
+/*
+ * The data of the e-mail action IssueAlertMigrator's EmailActionTranslator
+ * made from the default rule's NotifyEmailAction (targetType IssueOwners,
+ * fallthroughType ActiveMembers), by workflow_engine level: EmailDataBlob
+ * had the field fallthroughType until the change that came with
+ * 0104_action_data_fallthrough_type (2025-11-24), which renamed the key of
+ * every stored e-mail action.  0107_fix_email_action_fallthrough_type
+ * (2026-01-22) rewrote actions whose fallthrough the renamed translator had
+ * lost; the default rule's fallthrough is the translator's default, so its
+ * value is the same on both sides of 0107.  Rows in order of level.
+ */
+static const LevelValue rule_email_action_data[] = {
+	{"workflow_engine", 65, "0001_squashed_0065_add_status_to_detector_and_workflow",
+		"{\"fallthroughType\": \"ActiveMembers\"}",
+		"src/sentry/workflow_engine/typings/notification_action.py (EmailActionTranslator, "
+		"EmailDataBlob.fallthroughType, which 0104 renames in stored actions)",
+	"2e17599b105158f087b94ffc41e830861869411b"},
+	{"workflow_engine", 104, "0104_action_data_fallthrough_type",
+		"{\"fallthrough_type\": \"ActiveMembers\"}",
+		"src/sentry/workflow_engine/migrations/0104_action_data_fallthrough_type.py, "
+		"EmailDataBlob.fallthrough_type",
+	"2e17599b105158f087b94ffc41e830861869411b"},
 };
 
 StaticAssertDecl(lengthof(behaviours) == BEHAVIOUR_COUNT,
@@ -255,6 +293,8 @@ levels_read(const char *django_migrations)
 			(behaviours[i].last_level == 0 || app->effective <= behaviours[i].last_level);
 	}
 	levels->option_epoch = level_value(levels, option_epochs, lengthof(option_epochs));
+	levels->rule_email_action_data = level_value(levels, rule_email_action_data,
+												 lengthof(rule_email_action_data));
 	return levels;
 }
 
@@ -285,4 +325,13 @@ const char *
 levels_option_epoch(const MigrationLevels *levels)
 {
 	return levels->option_epoch->value;
+}
+
+/*
+ * The data of the e-mail action converted from the rule; see levels.h.
+ */
+const char *
+levels_rule_email_action_data(const MigrationLevels *levels)
+{
+	return levels->rule_email_action_data->value;
 }

@@ -26,6 +26,8 @@ typedef enum SentryBehaviour
 												 * disable_member_project_creation */
 	BEHAVIOUR_ORG_DEFAULT_WORKFLOW, /* one default workflow per
 									 * organization, shared by its projects */
+	BEHAVIOUR_WORKFLOW_FROM_RULE,	/* the default workflow converted from the
+									 * rule by IssueAlertMigrator */
 	BEHAVIOUR_COUNT
 } SentryBehaviour;
 
@@ -79,6 +81,8 @@ typedef struct MigrationLevels
 	AppLevel   *apps;
 	bool		on[BEHAVIOUR_COUNT];
 	const LevelValue *option_epoch; /* a new project's sentry:option-epoch */
+	const LevelValue *rule_email_action_data;	/* data of the e-mail action
+												 * converted from the rule */
 } MigrationLevels;
 
 /*
@@ -99,5 +103,11 @@ extern const BehaviourSpec *levels_behaviours(int *nbehaviours);
  * of that Sentry), as text
  */
 extern const char *levels_option_epoch(const MigrationLevels *levels);
+
+/*
+ * The data (JSON) of the e-mail action that IssueAlertMigrator's
+ * translator made from the default rule's action at these levels
+ */
+extern const char *levels_rule_email_action_data(const MigrationLevels *levels);
 
 #endif							/* SENTRY_FIXTURES_LEVELS_H */

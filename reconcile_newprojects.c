@@ -11,12 +11,20 @@
  * group with the two high-priority conditions, an action-filter group with
  * the e-mail action, the links between them, the link to the issue-stream
  * detector, and, where Sentry wrote rule and workflow both, the
- * AlertRuleWorkflow row between them.
+ * AlertRuleWorkflow row between them.  The workflow has one of two shapes,
+ * by level: built by workflows.py (PART_FROM_DEFAULTS), or, before that,
+ * converted from the rule by IssueAlertMigrator (PART_FROM_RULE: the
+ * rule's frequency, an action-filter group of logic "all", the translated
+ * e-mail action, links to the error detector too, and the AlertRuleDetector
+ * row between rule and error detector).  Entries that differ between the
+ * shapes come in pairs, one per shape, with the same handle.
  *
  * All of it is the table new_project_rows: one entry per row a new project
  * gets, the parts it belongs to, and its values, which may name the new
  * project ($project), its organization ($organization), the option
- * epoch of the database's level ($option_epoch) or the id of another
+ * epoch of the database's level ($option_epoch), the data of the e-mail
+ * action converted from the rule at that level ($rule_email_data) or the id
+ * of another
  * entry's row of the same project (@handle).  Ids come from each
  * table's sequence up front, so every table is one INSERT over all new
  * projects, whatever their number.  sentry_fixtures.default_alert chooses
@@ -53,6 +61,11 @@
 #define PART_RULE			(1 << 2)	/* the legacy default rule */
 #define PART_DETECTORS		(1 << 3)	/* the default detectors */
 #define PART_WORKFLOW		(1 << 4)	/* the default alert as a workflow */
+#define PART_FROM_DEFAULTS	(1 << 5)	/* the workflow as workflows.py builds it */
+#define PART_FROM_RULE		(1 << 6)	/* the workflow as IssueAlertMigrator
+										 * converts the rule */
+/* the parts that only select entries (generation, shape), no table of their own */
+#define PART_SELECTORS			(PART_SENTRY9 | PART_MODERN | PART_FROM_DEFAULTS | PART_FROM_RULE)
 
 #define NEW_ROW_COLUMNS 4
 
@@ -114,33 +127,60 @@ static const NewProjectRow new_project_rows[] = {
 	{PART_MODERN | PART_DETECTORS, "issue_stream_detector", "workflow_engine_detector",
 	{"project_id", "type", "name", "config"}, {"$project", "issue_stream", "Issue Stream", "{}"}},
 
-	/* workflow_engine/defaults/workflows.py create_priority_workflow */
+	/*
+	 * workflow_engine/defaults/workflows.py create_priority_workflow, or
+	 * migration_helpers/issue_alert_migration.py IssueAlertMigrator on the
+	 * rule (action_match any: when group any-short; no filter_match: the
+	 * action filter's logic is Rule.DEFAULT_FILTER_MATCH "all"; no
+	 * frequency in the rule's data: Workflow.DEFAULT_FREQUENCY 30)
+	 */
 	{PART_MODERN | PART_WORKFLOW, "when_group", "workflow_engine_dataconditiongroup",
 	{"logic_type", "organization_id"}, {"any-short", "$organization"}},
-	{PART_MODERN | PART_WORKFLOW, "action_filter", "workflow_engine_dataconditiongroup",
+	{PART_MODERN | PART_WORKFLOW | PART_FROM_DEFAULTS, "action_filter",
+		"workflow_engine_dataconditiongroup",
 	{"logic_type", "organization_id"}, {"any-short", "$organization"}},
+	{PART_MODERN | PART_WORKFLOW | PART_FROM_RULE, "action_filter",
+		"workflow_engine_dataconditiongroup",
+	{"logic_type", "organization_id"}, {"all", "$organization"}},
 	{PART_MODERN | PART_WORKFLOW, NULL, "workflow_engine_datacondition",
 		{"type", "comparison", "condition_result", "condition_group_id"},
 	{"new_high_priority_issue", "true", "true", "@when_group"}},
 	{PART_MODERN | PART_WORKFLOW, NULL, "workflow_engine_datacondition",
 		{"type", "comparison", "condition_result", "condition_group_id"},
 	{"existing_high_priority_issue", "true", "true", "@when_group"}},
-	{PART_MODERN | PART_WORKFLOW, "workflow", "workflow_engine_workflow",
+	{PART_MODERN | PART_WORKFLOW | PART_FROM_DEFAULTS, "workflow", "workflow_engine_workflow",
 		{"organization_id", "name", "config", "when_condition_group_id"},
 	{"$organization", DEFAULT_ALERT_LABEL, "{\"frequency\": 0}", "@when_group"}},
-	{PART_MODERN | PART_WORKFLOW, "action", "workflow_engine_action", {"type", "config", "data"},
+	{PART_MODERN | PART_WORKFLOW | PART_FROM_RULE, "workflow", "workflow_engine_workflow",
+		{"organization_id", "name", "config", "when_condition_group_id"},
+	{"$organization", DEFAULT_ALERT_LABEL, "{\"frequency\": 30}", "@when_group"}},
+	{PART_MODERN | PART_WORKFLOW | PART_FROM_DEFAULTS, "action", "workflow_engine_action",
+		{"type", "config", "data"},
 		{"email", "{\"target_type\": \"IssueOwners\", \"target_identifier\": null, "
-		"\"fallthrough_type\": \"ActiveMembers\"}", "{}"}},
+	"\"fallthrough_type\": \"ActiveMembers\"}", "{}"}},
+	/* EmailActionTranslator: action_config (4: ActionTarget.ISSUE_OWNERS), EmailDataBlob */
+	{PART_MODERN | PART_WORKFLOW | PART_FROM_RULE, "action", "workflow_engine_action",
+		{"type", "config", "data"},
+		{"email", "{\"target_type\": 4, \"target_display\": null, \"target_identifier\": null}",
+	"$rule_email_data"}},
 	{PART_MODERN | PART_WORKFLOW, NULL, "workflow_engine_dataconditiongroupaction",
 	{"action_id", "condition_group_id"}, {"@action", "@action_filter"}},
 	{PART_MODERN | PART_WORKFLOW, NULL, "workflow_engine_workflowdataconditiongroup",
 	{"workflow_id", "condition_group_id"}, {"@workflow", "@action_filter"}},
-	/* connect_workflows_to_issue_stream */
+	/* IssueAlertMigrator: the error detector's DetectorWorkflow */
+	{PART_MODERN | PART_DETECTORS | PART_WORKFLOW | PART_FROM_RULE, NULL,
+		"workflow_engine_detectorworkflow",
+	{"detector_id", "workflow_id"}, {"@error_detector", "@workflow"}},
+	/* connect_workflows_to_issue_stream; the migrator's issue-stream link */
 	{PART_MODERN | PART_DETECTORS | PART_WORKFLOW, NULL, "workflow_engine_detectorworkflow",
 	{"detector_id", "workflow_id"}, {"@issue_stream_detector", "@workflow"}},
 	/* receivers/rules.py, while Sentry dual-wrote rule and workflow */
 	{PART_MODERN | PART_RULE | PART_WORKFLOW, NULL, "workflow_engine_alertruleworkflow",
 	{"rule_id", "workflow_id"}, {"@rule", "@workflow"}},
+	/* IssueAlertMigrator._create_detector_lookup */
+	{PART_MODERN | PART_RULE | PART_DETECTORS | PART_WORKFLOW | PART_FROM_RULE, NULL,
+		"workflow_engine_alertruledetector",
+	{"rule_id", "detector_id"}, {"@rule", "@error_detector"}},
 };
 
 /* What one apply writes for its new projects */
@@ -150,6 +190,7 @@ typedef struct NewRowsPlan
 	char	  **project_ids;	/* per new project, as text */
 	char	   *organization_id;
 	const char *option_epoch;	/* NULL on Sentry 9 */
+	const char *rule_email_data;	/* NULL on Sentry 9 */
 	bool		shared;			/* one default workflow per organization */
 	bool		active[lengthof(new_project_rows)];
 	int64	   *ids[lengthof(new_project_rows)];	/* per entry, per copy */
@@ -163,7 +204,7 @@ typedef struct NewRowsPlan
 static bool
 workflow_own_row(const NewProjectRow *entry)
 {
-	return (entry->parts & ~PART_MODERN) == PART_WORKFLOW;
+	return (entry->parts & ~PART_SELECTORS) == PART_WORKFLOW;
 }
 
 /*
@@ -199,6 +240,8 @@ parts_on(const SentryCatalog *catalog)
 		parts |= PART_DETECTORS;
 	if (workflow_wanted && levels_behaviour_on(catalog->levels, BEHAVIOUR_DEFAULT_WORKFLOW))
 		parts |= PART_WORKFLOW;
+	parts |= levels_behaviour_on(catalog->levels, BEHAVIOUR_WORKFLOW_FROM_RULE) ?
+		PART_FROM_RULE : PART_FROM_DEFAULTS;
 	return parts;
 }
 
@@ -216,7 +259,7 @@ choose_entries(const SentryCatalog *catalog, NewRowsPlan *plan)
 	for (i = 0; i < (int) lengthof(new_project_rows); i++)
 	{
 		const NewProjectRow *entry = &new_project_rows[i];
-		int			own = entry->parts & ~(PART_SENTRY9 | PART_MODERN);
+		int			own = entry->parts & ~PART_SELECTORS;
 
 		if (catalog_find_table(catalog, entry->table) == NULL && (own & (own - 1)) == 0)
 			parts &= ~own;
@@ -226,17 +269,27 @@ choose_entries(const SentryCatalog *catalog, NewRowsPlan *plan)
 			catalog_find_table(catalog, new_project_rows[i].table) != NULL;
 }
 
-/* The entry a handle names */
+/*
+ * The entry a handle names: the active one where entries of both shapes
+ * have it, else the first
+ */
 static int
-find_handle(const char *handle)
+find_handle(const NewRowsPlan *plan, const char *handle)
 {
+	int			found = -1;
 	int			i;
 
 	for (i = 0; i < (int) lengthof(new_project_rows); i++)
-		if (new_project_rows[i].handle != NULL && strcmp(new_project_rows[i].handle, handle) == 0)
-			return i;
-	elog(ERROR, "no new project row is called \"%s\"", handle);
-	return -1;					/* keep compiler quiet */
+		if (new_project_rows[i].handle != NULL && strcmp(new_project_rows[i].handle, handle) == 0 &&
+			(found < 0 || plan->active[i]))
+		{
+			found = i;
+			if (plan->active[i])
+				break;
+		}
+	if (found < 0)
+		elog(ERROR, "no new project row is called \"%s\"", handle);
+	return found;
 }
 
 /* The end of the group of adjacent entries of the same table as first */
@@ -300,9 +353,11 @@ entry_value(const NewRowsPlan *plan, const char *value, int k)
 		return plan->organization_id;
 	if (strcmp(value, "$option_epoch") == 0)
 		return plan->option_epoch;
+	if (strcmp(value, "$rule_email_data") == 0)
+		return plan->rule_email_data;
 	if (value[0] == '@')
 	{
-		int			e = find_handle(value + 1);
+		int			e = find_handle(plan, value + 1);
 
 		return int64_text(plan->ids[e][plan->shared && workflow_own_row(&new_project_rows[e]) ? 0 : k]);
 	}
@@ -381,7 +436,7 @@ static const char *const organization_workflow_query =
 static void
 share_workflow(ReconcileState *state, NewRowsPlan *plan)
 {
-	int			workflow = find_handle("workflow");
+	int			workflow = find_handle(plan, "workflow");
 	const NewProjectRow *entry = &new_project_rows[workflow];
 	Oid			argtypes[3] = {INT8OID, TEXTOID, TEXTOID};
 	Datum		args[3];
@@ -432,7 +487,10 @@ reconcile_new_project_rows(ReconcileState *state)
 		return;
 	plan->organization_id = int64_text(state->organization_id);
 	if (state->catalog->levels != NULL)
+	{
 		plan->option_epoch = levels_option_epoch(state->catalog->levels);
+		plan->rule_email_data = levels_rule_email_action_data(state->catalog->levels);
+	}
 	choose_entries(state->catalog, plan);
 	if (state->catalog->levels != NULL &&
 		levels_behaviour_on(state->catalog->levels, BEHAVIOUR_ORG_DEFAULT_WORKFLOW))

@@ -524,7 +524,8 @@ put_info(ReturnSetInfo *rsinfo, const char *key, const char *value)
  * The migration level of each app and which behaviours are on, as
  * "level.<app>" and "behaviour.<name>" rows; "behaviour.option_epoch" is
  * the sentry:option-epoch a new project gets, with the migration it holds
- * from.
+ * from, "behaviour.rule_email_action_data" likewise the data of the e-mail
+ * action where the default workflow is converted from the rule.
  */
 static void
 put_levels(ReturnSetInfo *rsinfo, const MigrationLevels *levels)
@@ -547,6 +548,10 @@ put_levels(ReturnSetInfo *rsinfo, const MigrationLevels *levels)
 	put_info(rsinfo, "behaviour.option_epoch",
 			 psprintf("%s (%s %s)", levels->option_epoch->value, levels->option_epoch->app,
 					  levels->option_epoch->first_migration));
+	put_info(rsinfo, "behaviour.rule_email_action_data",
+			 psprintf("%s (%s %s)", levels->rule_email_action_data->value,
+					  levels->rule_email_action_data->app,
+					  levels->rule_email_action_data->first_migration));
 	put_info(rsinfo, "default_alert",
 			 GetConfigOption("sentry_fixtures.default_alert", false, false));
 }

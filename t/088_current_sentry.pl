@@ -15,13 +15,21 @@
 #    14 and a new organization flags 1, 0970 epoch 15 and flags 257;
 #    sentry 1066 and 1067 share one default workflow per organization
 #    (written once, reused by a later project, kept when one of its
-#    projects is deleted), 1065 and 1068 give each project its own; no
+#    projects is deleted), 1065 and 1068 give each project its own; at
+#    sentry 1065 and below (workflow_engine 0096 and above) the workflow is
+#    IssueAlertMigrator's conversion of the rule (frequency 30, filter
+#    logic all, links to both detectors, the AlertRuleDetector row, the
+#    translated e-mail action, whose data key is fallthroughType before
+#    workflow_engine 0104 and fallthrough_type from it, also at 0106 and
+#    0107), exactly, with re-apply, plan and prune; 1066 builds it with
+#    workflows.py (frequency 0, filter any-short, issue stream only); no
 #    workflow_engine tables and an older sentry level (as on 24.x) gets the
 #    rule only and epoch 13, with a NOTICE; a newer workflow_engine level
 #    writes the newest known rows, with a NOTICE;
 #  - re-applying writes nothing; the plan equals the run;
 #  - deleting a project (prune, rule 1) removes its detectors, its own
-#    workflow chain and its rule links, and nothing of other projects;
+#    workflow chain and its rule links (AlertRuleDetector too), and
+#    nothing of other projects;
 #  - a new organization gets flags 257, its mapping row's flag columns and
 #    its primary slug reservation;
 #  - 1,000 new projects cost as many statements as 10 (pg_stat_statements).
@@ -101,6 +109,9 @@ SELECT format('%s|det=%s|wf=%s|rules=%s|keydata=%s|options=%s', p.id,
   (SELECT string_agg(r.label || '/' || r.source || '/' || r.status || '/' || md5(r.data), ',') FROM sentry_rule r WHERE r.project_id = p.id),
   (SELECT string_agg(k.data, ',') FROM sentry_projectkey k WHERE k.project_id = p.id),
   (SELECT string_agg(o.key || '=' || o.value, ',' ORDER BY o.key) FROM sentry_projectoptions o WHERE o.project_id = p.id))
+  || '|ard=' || coalesce((SELECT string_agg(r.label || '>' || d.type || '@' || (d.project_id = p.id), ',')
+     FROM workflow_engine_alertruledetector x JOIN sentry_rule r ON r.id = x.rule_id
+     JOIN workflow_engine_detector d ON d.id = x.detector_id WHERE r.project_id = p.id), '')
 FROM sentry_project p WHERE p.id > 1000 ORDER BY p.id};
 
 # The same, for a schema without the workflow_engine tables
@@ -127,6 +138,18 @@ my $detectors = 'error/Error Monitor/{}/true,issue_stream/Issue Stream/{}/true';
 my $workflow = qq{$label/{"frequency": 0}/org=1/when=any-short[existing_high_priority_issue=true>true,new_high_priority_issue=true>true]}
   . qq{/filters=any-short[email {"target_type": "IssueOwners", "fallthrough_type": "ActiveMembers", "target_identifier": null} {}]}
   . '/detectors=issue_stream@true';
+# The workflow IssueAlertMigrator makes of the rule (sentry 1065 and
+# below), its e-mail action's data as given
+sub rule_workflow
+{
+	my ($data) = @_;
+	return qq{$label/{"frequency": 30}/org=1/when=any-short[existing_high_priority_issue=true>true,new_high_priority_issue=true>true]}
+	  . qq{/filters=all[email {"target_type": 4, "target_display": null, "target_identifier": null} $data]}
+	  . "/detectors=error\@true,issue_stream\@true/rules=$label\@true";
+}
+my $snake_data = '{"fallthrough_type": "ActiveMembers"}';
+my $camel_data = '{"fallthroughType": "ActiveMembers"}';
+my $rule_detector = "$label>error\@true";
 
 # The shape line each new project 1001, 1002 must have (option epoch 15
 # unless $part{epoch} says otherwise)
@@ -135,7 +158,8 @@ sub expected_shape
 	my (%part) = @_;
 	my $epoch = $part{epoch} // 15;
 	return join("\n", map {
-		"$_|det=$part{det}|wf=$part{wf}|rules=$part{rules}|keydata=$keydata|options=sentry:option-epoch=$epoch"
+		"$_|det=$part{det}|wf=$part{wf}|rules=$part{rules}|keydata=$keydata|options=sentry:option-epoch=$epoch|ard="
+		  . ($part{ard} // '')
 	} (1001, 1002));
 }
 my $rule = "$label/0/0/$rule_md5";
@@ -238,8 +262,9 @@ for my $case (['0959_level_before_epoch_14', 13, 1], ['0960_project_option_json_
 		"sentry $level: info says whether a new organization gets disable_member_project_creation");
 	plan_then_apply($node, $db, $two, "sentry $level: ");
 	is($node->safe_psql($db, $shape),
-		expected_shape(det => $detectors, wf => "$workflow/rules=$label\@true", rules => $rule, epoch => $epoch),
-		"sentry $level: a new project gets sentry:option-epoch $epoch");
+		expected_shape(det => $detectors, wf => rule_workflow($snake_data), rules => $rule, epoch => $epoch,
+			ard => $rule_detector),
+		"sentry $level: a new project gets sentry:option-epoch $epoch (and the workflow converted from its rule)");
 	plan_then_apply($node, $db, "pg_read_file('$acme')", "sentry $level new organization: ");
 	is($node->safe_psql($db, $acme_shape),
 		"$flags,true," . ($flags == 257 ? 'true' : 'false') . ',false,acme-corp,0,--monolith--,-',
@@ -270,7 +295,8 @@ for my $case (['1065_delete_customdynamicsamplingrule', 0], ['1066_add_export_fo
 	plan_then_apply($node, $db, $two, "sentry $level: ");
 	if (!$shared)
 	{
-		is($node->safe_psql($db, $alert_rows), $per_project, "sentry $level: each new project gets its own workflow chain");
+		is($node->safe_psql($db, $alert_rows), $level eq '1065' ? $per_project =~ s/dw=2/dw=4/r : $per_project,
+			"sentry $level: each new project gets its own workflow chain");
 		next;
 	}
 	is($node->safe_psql($db, $alert_rows), 'det=4 wf=1 dcg=2 dc=2 act=1 dcga=1 wdcg=1 dw=2 arw=2 rule=3',
@@ -300,6 +326,47 @@ for my $case (['1065_delete_customdynamicsamplingrule', 0], ['1066_add_export_fo
 	is($node->safe_psql($db, $alert_rows), 'det=4 wf=1 dcg=2 dc=2 act=1 dcga=1 wdcg=1 dw=2 arw=2 rule=3',
 		"sentry $level: pruning a project keeps the shared workflow chain and drops only its links");
 	is($node->safe_psql($db, $links), "1002:$wf:$wf 1003:$wf:$wf", "sentry $level: the other projects stay linked");
+}
+
+# sentry 1065 and below, with the workflow engine from 0096: the workflow
+# is IssueAlertMigrator's conversion of the rule, its e-mail action's data
+# key by workflow_engine level (fallthroughType before 0104)
+my $ard_rows = 'SELECT count(*) FROM workflow_engine_alertruledetector';
+my $from_rule_rows = 'det=4 wf=2 dcg=4 dc=4 act=2 dcga=2 wdcg=2 dw=4 arw=2 rule=3';
+for my $case (['0096_delete_non_single_written_fire_history', $camel_data],
+	['0103_add_unique_constraint', $camel_data], ['0104_action_data_fallthrough_type', $snake_data],
+	['0106_migrate_actions_sentry_app_data', $snake_data], ['0107_fix_email_action_fallthrough_type', $snake_data])
+{
+	my ($migration, $data) = @$case;
+	my $level = substr($migration, 0, 4);
+	my $db = new_db("from_rule$level", sprintf($set_level, 'sentry',
+			'0001_squashed_0904_onboarding_task_project_id_idx', '1065_delete_customdynamicsamplingrule')
+		  . sprintf($set_level, 'workflow_engine', '0001_squashed_0065_add_status_to_detector_and_workflow', $migration));
+	is($node->safe_psql($db, "SELECT value FROM sentry_fixtures_info()
+		WHERE key IN ('behaviour.default_workflow_from_rule', 'behaviour.rule_email_action_data') ORDER BY key"),
+		"on (sentry 0001_squashed_0904_onboarding_task_project_id_idx to 1065_delete_customdynamicsamplingrule)\n"
+		  . "$data (workflow_engine " . ($data eq $camel_data ? '0001_squashed_0065_add_status_to_detector_and_workflow'
+			  : '0104_action_data_fallthrough_type') . ')',
+		"sentry 1065, workflow_engine $level: info says the workflow is converted from the rule, and the action data");
+	plan_then_apply($node, $db, $two, "sentry 1065, workflow_engine $level: ");
+	is($node->safe_psql($db, $shape),
+		expected_shape(det => $detectors, wf => rule_workflow($data), rules => $rule, ard => $rule_detector),
+		"sentry 1065, workflow_engine $level: each new project has the workflow IssueAlertMigrator makes of its rule, linked to both detectors, and the AlertRuleDetector row");
+	is($node->safe_psql($db, $alert_rows), $from_rule_rows,
+		"sentry 1065, workflow_engine $level: nothing else is written");
+	is($node->safe_psql($db, $ard_rows), '2', "sentry 1065, workflow_engine $level: one AlertRuleDetector row per project");
+	is(apply_rows_and_writes($node, $db, $two), "0\n0", "sentry 1065, workflow_engine $level: applying again writes nothing");
+	next unless $level eq '0096';
+
+	# deleting: the converted workflow, its links and the AlertRuleDetector row go
+	my ($deleted) = plan_then_apply($node, $db, "pg_read_file('$prune')", 'sentry 1065, delete: ');
+	like($deleted, qr/^delete\|project\|p1\|1001\|not in the fixture; 19 dependent rows in 16 tables deleted/m,
+		'sentry 1065, delete: the pruned project takes its converted workflow, both detector links and its AlertRuleDetector row along');
+	is($node->safe_psql($db, $alert_rows), 'det=2 wf=1 dcg=2 dc=2 act=1 dcga=1 wdcg=1 dw=2 arw=1 rule=2',
+		'sentry 1065, delete: what the deleted projects\' creation added is gone, the new project has its own');
+	is($node->safe_psql($db, $ard_rows . ' WHERE rule_id IN (SELECT id FROM sentry_rule WHERE project_id = 2002)')
+		  . '/' . $node->safe_psql($db, $ard_rows), '1/1',
+		'sentry 1065, delete: only the new project\'s AlertRuleDetector row is left');
 }
 
 $db = new_db('sentry24', q{DO $$DECLARE t text; BEGIN
