@@ -293,6 +293,8 @@ for my $case (['1065_delete_customdynamicsamplingrule', 0], ['1066_add_export_fo
 		($shared ? 'on' : 'off') . ' (sentry 1066_add_export_format_in_data_export_obj to 1067_add_dashboard_revision_model)',
 		"sentry $level: info says whether the default workflow is the organization's");
 	plan_then_apply($node, $db, $two, "sentry $level: ");
+	is($node->safe_psql($db, 'SELECT count(*) FROM workflow_engine_alertruledetector'), $level eq '1065' ? '2' : '0',
+		"sentry $level: an AlertRuleDetector row per project only where the workflow is converted from the rule");
 	if (!$shared)
 	{
 		is($node->safe_psql($db, $alert_rows), $level eq '1065' ? $per_project =~ s/dw=2/dw=4/r : $per_project,
