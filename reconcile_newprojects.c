@@ -23,11 +23,10 @@
  * gets, the parts it belongs to, and its values, which may name the new
  * project ($project), its organization ($organization), the option
  * epoch of the database's level ($option_epoch), the data of the e-mail
- * action converted from the rule at that level ($rule_email_data) or the id
- * of another
- * entry's row of the same project (@handle).  Ids come from each
- * table's sequence up front, so every table is one INSERT over all new
- * projects, whatever their number.  sentry_fixtures.default_alert chooses
+ * action converted from the rule at that level ($rule_email_data) or the
+ * id of another entry's row of the same project (@handle).  Ids come from
+ * each table's sequence up front, so every table is one INSERT over all
+ * new projects, whatever their number.  sentry_fixtures.default_alert chooses
  * which of rule and workflow a Django Sentry's new project gets.  Where
  * the level shares one default workflow per organization (levels.c), the
  * workflow's own rows (the entries of the workflow part alone) are written
@@ -39,7 +38,8 @@
  * (a workflow whose detectors are all the project's), that workflow's
  * condition groups and the actions only those groups use (the
  * AlertRuleWorkflow rows of its rules, whose rule_id has no foreign key,
- * go with its mapping rows, reconcile_mapping.c).
+ * go with its mapping rows, reconcile_mapping.c; its AlertRuleDetector
+ * rows go with its error detector, by the cascade).
  *
  *-------------------------------------------------------------------------
  */
@@ -65,7 +65,7 @@
 #define PART_FROM_RULE		(1 << 6)	/* the workflow as IssueAlertMigrator
 										 * converts the rule */
 /* the parts that only select entries (generation, shape), no table of their own */
-#define PART_SELECTORS			(PART_SENTRY9 | PART_MODERN | PART_FROM_DEFAULTS | PART_FROM_RULE)
+#define PART_SELECTORS		(PART_SENTRY9 | PART_MODERN | PART_FROM_DEFAULTS | PART_FROM_RULE)
 
 #define NEW_ROW_COLUMNS 4
 
