@@ -14,9 +14,12 @@
  *	  first migration of its app where Sentry does it (and the last, for one
  *	  Sentry later stopped) and the source file and commit it follows
  *	  (docs/compatibility.md lists the same);
- *	- option_epochs: the sentry:option-epoch a new project gets, by level;
- *	- rule_email_action_data: the data of the e-mail action of a new
- *	  project's workflow where it is converted from the rule, by level.
+ *	- tables of level values, by name: each value of a new row that
+ *	  changed between releases, from the first migration that gives it:
+ *	  option_epoch (the sentry:option-epoch a new project gets),
+ *	  rule_email_action_data (the data of the e-mail action where the
+ *	  default workflow is converted from the rule), and the config and
+ *	  data of the e-mail action workflows.py writes.
  * An app the database does not record (a 24.x Sentry has no
  * workflow_engine) has none of its behaviours.
  *
@@ -155,6 +158,64 @@ static const LevelValue rule_email_action_data[] = {
 	"2e17599b105158f087b94ffc41e830861869411b"},
 };
 
+/*
+ * The e-mail action of the default workflow that workflows.py's
+ * create_priority_workflow writes (not converted from a rule), config and
+ * data by sentry level.  PR #112276's version (1f5b8ffe, one workflow per
+ * organization) put the target and the fallthrough in config as strings;
+ * a later version of the same file (610558e7, still per organization)
+ * writes ActionTarget.ISSUE_OWNERS (4) with the target identifier in
+ * config and the fallthrough in data, as the per-project version of PR
+ * #113133 does.  Which of the two migrations of the per-organization week
+ * (1066, 1067) saw the change is not known: both get PR #112276's.  The
+ * row at 0904 is used only from 1066 on (before it the workflow is the
+ * rule's conversion).  Rows in order of level.
+ */
+static const LevelValue default_email_action_config[] = {
+	{"sentry", 904, "0001_squashed_0904_onboarding_task_project_id_idx",
+		"{\"target_type\": \"IssueOwners\", \"target_identifier\": null, "
+		"\"fallthrough_type\": \"ActiveMembers\"}",
+		"src/sentry/workflow_engine/defaults/workflows.py (create_priority_workflow, PR #112276)",
+	"1f5b8ffe4f164c667d16c6063a3bb6cacd63e931"},
+	{"sentry", 1068, "1068_rename_relocationtransfer_region_to_cell",
+		"{\"target_type\": 4, \"target_identifier\": null}",
+		"src/sentry/workflow_engine/defaults/workflows.py (create_priority_workflow, "
+		"ActionTarget.ISSUE_OWNERS)",
+	"610558e756d32a70e6088a461831f01f0eabf67f"},
+};
+
+/* The data of that action, by the same levels */
+static const LevelValue default_email_action_data[] = {
+	{"sentry", 904, "0001_squashed_0904_onboarding_task_project_id_idx", "{}",
+		"src/sentry/workflow_engine/defaults/workflows.py (create_priority_workflow, PR #112276)",
+	"1f5b8ffe4f164c667d16c6063a3bb6cacd63e931"},
+	{"sentry", 1068, "1068_rename_relocationtransfer_region_to_cell",
+		"{\"fallthrough_type\": \"ActiveMembers\"}",
+		"src/sentry/workflow_engine/defaults/workflows.py (create_priority_workflow, "
+		"FallthroughChoiceType.ACTIVE_MEMBERS in data)",
+	"610558e756d32a70e6088a461831f01f0eabf67f"},
+};
+
+/* A table of level values, by the name rows of the new project refer to */
+typedef struct LevelValueTable
+{
+	const char *name;
+	const LevelValue *rows;
+	int			nrows;
+} LevelValueTable;
+
+static const LevelValueTable level_value_tables[] = {
+	{"option_epoch", option_epochs, lengthof(option_epochs)},
+	{"rule_email_action_data", rule_email_action_data, lengthof(rule_email_action_data)},
+	{"default_email_action_config", default_email_action_config,
+	lengthof(default_email_action_config)},
+	{"default_email_action_data", default_email_action_data,
+	lengthof(default_email_action_data)},
+};
+
+StaticAssertDecl(lengthof(level_value_tables) == LEVEL_VALUE_COUNT,
+				 "LEVEL_VALUE_COUNT counts level_value_tables");
+
 StaticAssertDecl(lengthof(behaviours) == BEHAVIOUR_COUNT,
 				 "one row per SentryBehaviour");
 
@@ -292,9 +353,9 @@ levels_read(const char *django_migrations)
 			app != NULL && app->effective >= behaviours[i].first_level &&
 			(behaviours[i].last_level == 0 || app->effective <= behaviours[i].last_level);
 	}
-	levels->option_epoch = level_value(levels, option_epochs, lengthof(option_epochs));
-	levels->rule_email_action_data = level_value(levels, rule_email_action_data,
-												 lengthof(rule_email_action_data));
+	for (i = 0; i < (int) lengthof(level_value_tables); i++)
+		levels->values[i] = level_value(levels, level_value_tables[i].rows,
+										level_value_tables[i].nrows);
 	return levels;
 }
 
@@ -319,19 +380,27 @@ levels_behaviours(int *nbehaviours)
 }
 
 /*
- * sentry:option-epoch of a new project; see levels.h.
+ * The value of a named table of level values; see levels.h.
  */
 const char *
-levels_option_epoch(const MigrationLevels *levels)
+levels_value(const MigrationLevels *levels, const char *name)
 {
-	return levels->option_epoch->value;
+	int			i;
+
+	for (i = 0; i < (int) lengthof(level_value_tables); i++)
+		if (strcmp(level_value_tables[i].name, name) == 0)
+			return levels->values[i]->value;
+	elog(ERROR, "no table of level values is named \"%s\"", name);
+	return NULL;				/* keep the compiler quiet */
 }
 
 /*
- * The data of the e-mail action converted from the rule; see levels.h.
+ * The i-th table of level values: its name and its row at these levels.
  */
-const char *
-levels_rule_email_action_data(const MigrationLevels *levels)
+const LevelValue *
+levels_value_row(const MigrationLevels *levels, int i, const char **name)
 {
-	return levels->rule_email_action_data->value;
+	Assert(i >= 0 && i < LEVEL_VALUE_COUNT);
+	*name = level_value_tables[i].name;
+	return levels->values[i];
 }

@@ -74,15 +74,17 @@ typedef struct LevelValue
 	const char *commit;			/* getsentry/sentry commit or pull request */
 } LevelValue;
 
+/* How many named tables of level values levels.c holds */
+#define LEVEL_VALUE_COUNT 4
+
 typedef struct MigrationLevels
 {
 	const char *source;			/* where the levels came from */
 	int			napps;
 	AppLevel   *apps;
 	bool		on[BEHAVIOUR_COUNT];
-	const LevelValue *option_epoch; /* a new project's sentry:option-epoch */
-	const LevelValue *rule_email_action_data;	/* data of the e-mail action
-												 * converted from the rule */
+	/* per table of levels.c's level_value_tables, the row that holds */
+	const LevelValue *values[LEVEL_VALUE_COUNT];
 } MigrationLevels;
 
 /*
@@ -99,15 +101,14 @@ extern bool levels_behaviour_on(const MigrationLevels *levels, SentryBehaviour b
 extern const BehaviourSpec *levels_behaviours(int *nbehaviours);
 
 /*
- * The sentry:option-epoch a new project gets at these levels (LATEST_EPOCH
- * of that Sentry), as text
+ * The value that the named table of level values (option_epoch,
+ * rule_email_action_data, default_email_action_config,
+ * default_email_action_data; see levels.c) gives at these levels, as text
  */
-extern const char *levels_option_epoch(const MigrationLevels *levels);
+extern const char *levels_value(const MigrationLevels *levels, const char *name);
 
-/*
- * The data (JSON) of the e-mail action that IssueAlertMigrator's
- * translator made from the default rule's action at these levels
- */
-extern const char *levels_rule_email_action_data(const MigrationLevels *levels);
+/* The name of the i-th table of level values and its row at these levels */
+extern const LevelValue *levels_value_row(const MigrationLevels *levels, int i,
+										  const char **name);
 
 #endif							/* SENTRY_FIXTURES_LEVELS_H */

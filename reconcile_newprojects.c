@@ -21,10 +21,11 @@
  *
  * All of it is the table new_project_rows: one entry per row a new project
  * gets, the parts it belongs to, and its values, which may name the new
- * project ($project), its organization ($organization), the option
- * epoch of the database's level ($option_epoch), the data of the e-mail
- * action converted from the rule at that level ($rule_email_data) or the
- * id of another entry's row of the same project (@handle).  Ids come from
+ * project ($project), its organization ($organization), a value that
+ * changed between releases, as a table of level values in levels.c gives
+ * it at the database's levels ($option_epoch, $rule_email_action_data,
+ * $default_email_action_config, $default_email_action_data), or the id
+ * of another entry's row of the same project (@handle).  Ids come from
  * each table's sequence up front, so every table is one INSERT over all
  * new projects, whatever their number.  sentry_fixtures.default_alert chooses
  * which of rule and workflow a Django Sentry's new project gets.  Where
@@ -156,13 +157,12 @@ static const NewProjectRow new_project_rows[] = {
 	{"$organization", DEFAULT_ALERT_LABEL, "{\"frequency\": 30}", "@when_group"}},
 	{PART_MODERN | PART_WORKFLOW | PART_FROM_DEFAULTS, "action", "workflow_engine_action",
 		{"type", "config", "data"},
-		{"email", "{\"target_type\": \"IssueOwners\", \"target_identifier\": null, "
-	"\"fallthrough_type\": \"ActiveMembers\"}", "{}"}},
+	{"email", "$default_email_action_config", "$default_email_action_data"}},
 	/* EmailActionTranslator: action_config (4: ActionTarget.ISSUE_OWNERS), EmailDataBlob */
 	{PART_MODERN | PART_WORKFLOW | PART_FROM_RULE, "action", "workflow_engine_action",
 		{"type", "config", "data"},
 		{"email", "{\"target_type\": 4, \"target_display\": null, \"target_identifier\": null}",
-	"$rule_email_data"}},
+	"$rule_email_action_data"}},
 	{PART_MODERN | PART_WORKFLOW, NULL, "workflow_engine_dataconditiongroupaction",
 	{"action_id", "condition_group_id"}, {"@action", "@action_filter"}},
 	{PART_MODERN | PART_WORKFLOW, NULL, "workflow_engine_workflowdataconditiongroup",
@@ -189,8 +189,7 @@ typedef struct NewRowsPlan
 	int			nnew;			/* new projects */
 	char	  **project_ids;	/* per new project, as text */
 	char	   *organization_id;
-	const char *option_epoch;	/* NULL on Sentry 9 */
-	const char *rule_email_data;	/* NULL on Sentry 9 */
+	const MigrationLevels *levels;	/* NULL on Sentry 9 */
 	bool		shared;			/* one default workflow per organization */
 	bool		active[lengthof(new_project_rows)];
 	int64	   *ids[lengthof(new_project_rows)];	/* per entry, per copy */
@@ -351,10 +350,8 @@ entry_value(const NewRowsPlan *plan, const char *value, int k)
 		return plan->project_ids[k];
 	if (strcmp(value, "$organization") == 0)
 		return plan->organization_id;
-	if (strcmp(value, "$option_epoch") == 0)
-		return plan->option_epoch;
-	if (strcmp(value, "$rule_email_data") == 0)
-		return plan->rule_email_data;
+	if (value[0] == '$')
+		return levels_value(plan->levels, value + 1);
 	if (value[0] == '@')
 	{
 		int			e = find_handle(plan, value + 1);
@@ -486,11 +483,7 @@ reconcile_new_project_rows(ReconcileState *state)
 	if (plan->nnew == 0)
 		return;
 	plan->organization_id = int64_text(state->organization_id);
-	if (state->catalog->levels != NULL)
-	{
-		plan->option_epoch = levels_option_epoch(state->catalog->levels);
-		plan->rule_email_data = levels_rule_email_action_data(state->catalog->levels);
-	}
+	plan->levels = state->catalog->levels;
 	choose_entries(state->catalog, plan);
 	if (state->catalog->levels != NULL &&
 		levels_behaviour_on(state->catalog->levels, BEHAVIOUR_ORG_DEFAULT_WORKFLOW))

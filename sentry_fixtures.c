@@ -522,10 +522,10 @@ put_info(ReturnSetInfo *rsinfo, const char *key, const char *value)
 
 /*
  * The migration level of each app and which behaviours are on, as
- * "level.<app>" and "behaviour.<name>" rows; "behaviour.option_epoch" is
- * the sentry:option-epoch a new project gets, with the migration it holds
- * from, "behaviour.rule_email_action_data" likewise the data of the e-mail
- * action where the default workflow is converted from the rule.
+ * "level.<app>" and "behaviour.<name>" rows, and each value that changed
+ * between releases (the sentry:option-epoch a new project gets, the
+ * config and data of its default e-mail action, ...) with the migration it
+ * holds from, as "behaviour.<table>".
  */
 static void
 put_levels(ReturnSetInfo *rsinfo, const MigrationLevels *levels)
@@ -545,13 +545,14 @@ put_levels(ReturnSetInfo *rsinfo, const MigrationLevels *levels)
 						  specs[i].app, specs[i].first_migration,
 						  specs[i].last_migration ? " to " : "",
 						  specs[i].last_migration ? specs[i].last_migration : ""));
-	put_info(rsinfo, "behaviour.option_epoch",
-			 psprintf("%s (%s %s)", levels->option_epoch->value, levels->option_epoch->app,
-					  levels->option_epoch->first_migration));
-	put_info(rsinfo, "behaviour.rule_email_action_data",
-			 psprintf("%s (%s %s)", levels->rule_email_action_data->value,
-					  levels->rule_email_action_data->app,
-					  levels->rule_email_action_data->first_migration));
+	for (i = 0; i < LEVEL_VALUE_COUNT; i++)
+	{
+		const char *name;
+		const LevelValue *row = levels_value_row(levels, i, &name);
+
+		put_info(rsinfo, psprintf("behaviour.%s", name),
+				 psprintf("%s (%s %s)", row->value, row->app, row->first_migration));
+	}
 	put_info(rsinfo, "default_alert",
 			 GetConfigOption("sentry_fixtures.default_alert", false, false));
 }

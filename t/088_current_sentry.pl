@@ -22,7 +22,10 @@
 #    translated e-mail action, whose data key is fallthroughType before
 #    workflow_engine 0104 and fallthrough_type from it, also at 0106 and
 #    0107), exactly, with re-apply, plan and prune; 1066 builds it with
-#    workflows.py (frequency 0, filter any-short, issue stream only); no
+#    workflows.py (frequency 0, filter any-short, issue stream only); the
+#    e-mail action workflows.py writes has target and fallthrough in config
+#    at 1066 and 1067, target 4 in config and the fallthrough in data from
+#    1068 (and at the schema's own level); no
 #    workflow_engine tables and an older sentry level (as on 24.x) gets the
 #    rule only and epoch 13, with a NOTICE; a newer workflow_engine level
 #    writes the newest known rows, with a NOTICE;
@@ -136,7 +139,7 @@ my $rule_md5 = $node->safe_psql('current_base', 'SELECT md5(data) FROM sentry_ru
 my $keydata = '{"dynamicSdkLoaderOptions":{"hasPerformance":true,"hasReplay":true}}';
 my $detectors = 'error/Error Monitor/{}/true,issue_stream/Issue Stream/{}/true';
 my $workflow = qq{$label/{"frequency": 0}/org=1/when=any-short[existing_high_priority_issue=true>true,new_high_priority_issue=true>true]}
-  . qq{/filters=any-short[email {"target_type": "IssueOwners", "fallthrough_type": "ActiveMembers", "target_identifier": null} {}]}
+  . qq{/filters=any-short[email {"target_type": 4, "target_identifier": null} {"fallthrough_type": "ActiveMembers"}]}
   . '/detectors=issue_stream@true';
 # The workflow IssueAlertMigrator makes of the rule (sentry 1065 and
 # below), its e-mail action's data as given
@@ -282,6 +285,14 @@ my $links = q{SELECT string_agg(format('%s:%s:%s', p.id,
        JOIN sentry_rule r ON r.id = x.rule_id WHERE r.project_id = p.id)), ' ' ORDER BY p.id)
   FROM sentry_project p WHERE p.id > 1000};
 my $per_project = 'det=4 wf=2 dcg=4 dc=4 act=2 dcga=2 wdcg=2 dw=2 arw=2 rule=3';
+# The e-mail action by sentry level: converted from the rule (1065), as
+# PR #112276's create_priority_workflow wrote it (1066, 1067), and with
+# ActionTarget.ISSUE_OWNERS and the fallthrough in data (1068 on)
+my %email_action_at = (
+	'1065' => qq{{"target_type": 4, "target_display": null, "target_identifier": null} $snake_data},
+	'1066' => '{"target_type": "IssueOwners", "fallthrough_type": "ActiveMembers", "target_identifier": null} {}',
+	'1067' => '{"target_type": "IssueOwners", "fallthrough_type": "ActiveMembers", "target_identifier": null} {}',
+	'1068' => qq{{"target_type": 4, "target_identifier": null} $snake_data});
 for my $case (['1065_delete_customdynamicsamplingrule', 0], ['1066_add_export_format_in_data_export_obj', 1],
 	['1067_add_dashboard_revision_model', 1], ['1068_rename_relocationtransfer_region_to_cell', 0])
 {
@@ -295,6 +306,8 @@ for my $case (['1065_delete_customdynamicsamplingrule', 0], ['1066_add_export_fo
 	plan_then_apply($node, $db, $two, "sentry $level: ");
 	is($node->safe_psql($db, 'SELECT count(*) FROM workflow_engine_alertruledetector'), $level eq '1065' ? '2' : '0',
 		"sentry $level: an AlertRuleDetector row per project only where the workflow is converted from the rule");
+	is($node->safe_psql($db, q{SELECT string_agg(DISTINCT a.config::text || ' ' || a.data::text, ',') FROM workflow_engine_action a}),
+		$email_action_at{$level}, "sentry $level: the e-mail action's config and data are that level's");
 	if (!$shared)
 	{
 		is($node->safe_psql($db, $alert_rows), $level eq '1065' ? $per_project =~ s/dw=2/dw=4/r : $per_project,
