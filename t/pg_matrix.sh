@@ -259,14 +259,13 @@ for major in "$@"; do
 	(prepare_major "$major") &
 done
 wait
-running=0
 for major in "$@"; do
-	(run_major "$major") &
-	running=$((running + 1))
-	if [ $running -ge "$jobs" ]; then
+	# at most $jobs at once: count the running subshells (a bare "wait -n"
+	# may return at once for the chroot jobs already waited for above)
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 		wait -n
-		running=$((running - 1))
-	fi
+	done
+	(run_major "$major") &
 done
 wait
 
