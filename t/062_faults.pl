@@ -115,16 +115,19 @@ $session->query_safe("SET search_path = public, pg_catalog; SET work_mem = '7MB'
 my $settings = $session->query_safe($settings_sql);
 my $cancelled_before = state_digest($node, 'cancelled');
 
-# Run $sql in the session, interrupted by statement_timeout or by
-# pg_cancel_backend() from another session; returns its error
+# Run $sql in the session, interrupted by statement_timeout ($timeout_ms)
+# or by pg_cancel_backend() from another session once the session waits
+# where $waiting (a condition on its pg_stat_activity row) says; returns
+# its error.  The statement cannot finish before the interruption: it
+# waits for a lock another session holds, or in a pg_sleep of the dump,
+# however fast or slow the machine is.
 sub interrupted
 {
-	my ($how, $sql) = @_;
+	my ($how, $sql, $timeout_ms, $waiting) = @_;
 	my $spid = $session->query_safe('SELECT pg_backend_pid()');
 	if ($how eq 'statement_timeout')
 	{
-		my $ms = int($duration * 1000 / 3) + 1;
-		$session->query("SET statement_timeout = $ms");
+		$session->query("SET statement_timeout = $timeout_ms");
 		my $out = $session->query("$sql");
 		my $err = $session->{stderr};
 		$session->{stderr} = '';
@@ -132,7 +135,8 @@ sub interrupted
 		return $err;
 	}
 	$session->query_until(qr/started/, "\\echo started\n$sql;\n\\echo finished\n");
-	usleep(int($duration * 1_000_000 / 3));
+	$node->poll_query_until('postgres', "SELECT $waiting FROM pg_stat_activity WHERE pid = $spid")
+	  or die "the session never waited where the interruption was to come";
 	$node->safe_psql('postgres', "SELECT pg_cancel_backend($spid)");
 	$session->query_until(qr/finished/, '');
 	my $err = $session->{stderr};
@@ -140,19 +144,25 @@ sub interrupted
 	return $err;
 }
 
+# The apply is interrupted half way: another session holds a lock on the
+# project keys, which the apply writes after its teams and projects
+my $locker = $node->background_psql('cancelled', on_error_stop => 1);
 foreach my $how ('statement_timeout', 'pg_cancel_backend')
 {
-	my $err = interrupted($how, $apply);
+	$locker->query_safe('BEGIN; LOCK TABLE sentry_projectkey IN SHARE MODE');
+	my $err = interrupted($how, $apply, int($duration * 1000 / 3) + 1, "wait_event_type = 'Lock'");
+	$locker->query_safe('COMMIT');
 	like($err, qr/canceling statement due to (statement timeout|user request)/, "$how during an apply: cancelled");
 	is($session->query_safe('SELECT 1'), '1', "$how during an apply: the session goes on");
 	is($session->query_safe($settings_sql), $settings, "$how during an apply: its settings are as they were");
 	is(state_digest($node, 'cancelled'), $cancelled_before, "$how during an apply: nothing partial remains");
 }
+$locker->quit;
 
 # Bootstraps, into an empty database, of the dump with a pause after its
 # tables and rows are loaded, where the interruption comes
 my $slow_dump = slurp_file($dump);
-$slow_dump =~ s/^(ALTER TABLE ONLY )/SELECT pg_catalog.pg_sleep(60);\n\n$1/m
+$slow_dump =~ s/^(ALTER TABLE ONLY )/SELECT pg_catalog.pg_sleep(600);\n\n$1/m
   or die "no ALTER TABLE ONLY in $dump";
 $slow_dump = write_fixture($tempdir, 'slow-dump.sql', $slow_dump);
 $node->safe_psql('postgres', 'CREATE DATABASE emptydb');
@@ -160,11 +170,13 @@ $node->safe_psql('emptydb', 'CREATE EXTENSION sentry_fixtures');
 $session->query_safe('\c emptydb');
 $session->query_safe("SET search_path = public, pg_catalog; SET work_mem = '7MB';"
 	  . "SET sentry_fixtures.organization = 'Practo'; SET client_min_messages = notice");
-$duration = 6;
+# statement_timeout: long enough for the tables and rows to be loaded
+# first on a slow machine, so that it comes in the pause
 foreach my $how ('statement_timeout', 'pg_cancel_backend')
 {
 	my $err = interrupted($how,
-		"SELECT * FROM sentry_schema_bootstrap(pg_read_file('$slow_dump'), no_owner => true)");
+		"SELECT * FROM sentry_schema_bootstrap(pg_read_file('$slow_dump'), no_owner => true)",
+		20_000, "wait_event = 'PgSleep'");
 	like($err, qr/canceling statement due to (statement timeout|user request)/, "$how during a bootstrap: cancelled");
 	like($err, qr/pg_sleep/, "$how during a bootstrap: after the tables were loaded");
 	is($session->query_safe('SELECT 1'), '1', "$how during a bootstrap: the session goes on");
