@@ -1,12 +1,13 @@
 # sentry_schema_bootstrap() and dumps made by a newer pg_dump than the
-# server.  t/pg17_dump.sql is a real dump made by pg_dump 17, which sets
-# transaction_timeout (a setting PostgreSQL 17 added).  On a server that
-# has the setting (17 and later) the dump loads, and so does a dump that
-# the server's own pg_dump makes of it.  On one that lacks it (13 to 16)
-# the load is refused with the error that names the setting, the server's
-# major and the dump line, and leaves nothing behind.  A setting that no
-# major has is refused the same way on every one.  t/pg_matrix.sh runs
-# this on 13, 17 and 18 and the host on 15: both directions.
+# server.  pg_dump 17 and later set transaction_timeout (a setting
+# PostgreSQL 17 added), right after idle_in_transaction_session_timeout.
+# The test dumps a small database of its own with the server's pg_dump: on
+# 17 and later that dump is such a dump and must load; on 13 to 16 the
+# test adds the line where pg_dump 17 writes it, and the load must be
+# refused with the error that names the setting, the server's major and
+# the dump line, leaving nothing behind.  A setting that no major has is
+# refused the same way on every one.  t/pg_matrix.sh runs this on 13, 17
+# and 18 and the host on 15: both directions.
 use strict;
 use warnings;
 use FindBin;
@@ -18,7 +19,6 @@ use SentryTest qw(new_sentry_node);
 use Test::More;
 
 my $node = new_sentry_node('newer_dump');
-my $dump = "$FindBin::Bin/pg17_dump.sql";
 my $major = int($node->safe_psql('postgres', 'SHOW server_version_num') / 10000);
 my $has_setting = $node->safe_psql('postgres',
 	"SELECT count(*) FROM pg_settings WHERE name = 'transaction_timeout'") eq '1';
@@ -50,31 +50,43 @@ sub refusal
 	return qr/^psql:<stdin>:1: \Q$text\E\z/;
 }
 
+# The dump: a table with two rows, dumped by the server's own pg_dump;
+# before 17 with the line pg_dump 17 adds
+$node->safe_psql('postgres', 'CREATE DATABASE source');
+$node->safe_psql('source', q{CREATE TABLE probe_option (id bigserial PRIMARY KEY, key varchar(64) NOT NULL UNIQUE, value text NOT NULL);
+	INSERT INTO probe_option (key, value) VALUES ('system.url-prefix', '"https://sentry.example.com"'), ('version', '"9.1.2"')});
+my $own;
+IPC::Run::run([ 'pg_dump', '--no-owner', '--no-privileges', '-d', $node->connstr('source') ], '>', \$own)
+  or die "pg_dump failed";
+my $timeout_line;
+if ($has_setting)
+{
+	like($own, qr/^SET transaction_timeout = 0;$/m, "PostgreSQL $major: its pg_dump sets transaction_timeout");
+}
+else
+{
+	unlike($own, qr/transaction_timeout/, "PostgreSQL $major: its pg_dump does not set transaction_timeout");
+	$own =~ s/^(SET idle_in_transaction_session_timeout = 0;\n)/$1SET transaction_timeout = 0;\n/m
+	  or die "no idle_in_transaction_session_timeout line in the dump";
+}
+my @lines = split /\n/, $own;
+($timeout_line) = grep { $lines[ $_ - 1 ] eq 'SET transaction_timeout = 0;' } 1 .. @lines;
+my $dump = PostgreSQL::Test::Utils::tempdir . '/newer.sql';
+PostgreSQL::Test::Utils::append_to_file($dump, $own);
+
 new_database('from_17');
 my ($ret, $out, $err) = $node->psql('from_17', "SELECT loaded, tables, rows FROM sentry_schema_bootstrap(pg_read_file('$dump'))");
 if ($has_setting)
 {
-	is($ret, 0, "PostgreSQL $major: pg_dump 17's dump loads") or diag($err);
+	is($ret, 0, "PostgreSQL $major: a dump that sets transaction_timeout loads") or diag($err);
 	is($out, 't|1|2', "PostgreSQL $major: with its table and its rows");
-	is($node->safe_psql('from_17', "SELECT value FROM sentry_option WHERE key = 'system.url-prefix'"),
+	is($node->safe_psql('from_17', "SELECT value FROM probe_option WHERE key = 'system.url-prefix'"),
 		'"https://sentry.example.com"', "PostgreSQL $major: the rows are the dump's");
-
-	# the server's own pg_dump sets it too, and its dump loads
-	my $own;
-	IPC::Run::run([ 'pg_dump', '--no-owner', '--no-privileges', '-d', $node->connstr('from_17') ],
-		'>', \$own)
-	  or die "pg_dump failed";
-	like($own, qr/^SET transaction_timeout = 0;$/m, "PostgreSQL $major: its pg_dump sets transaction_timeout");
-	my $own_file = PostgreSQL::Test::Utils::tempdir . '/own.sql';
-	PostgreSQL::Test::Utils::append_to_file($own_file, $own);
-	new_database('from_own');
-	is($node->safe_psql('from_own', "SELECT loaded, tables, rows FROM sentry_schema_bootstrap(pg_read_file('$own_file'))"),
-		't|1|2', "PostgreSQL $major: the dump of its own pg_dump loads");
 }
 else
 {
-	isnt($ret, 0, "PostgreSQL $major: pg_dump 17's dump is refused");
-	like($err, refusal('transaction_timeout', 13, 'SET transaction_timeout = 0;'),
+	isnt($ret, 0, "PostgreSQL $major: a dump that sets transaction_timeout is refused");
+	like($err, refusal('transaction_timeout', $timeout_line, 'SET transaction_timeout = 0;'),
 		"PostgreSQL $major: the error names the setting, the server's major and the dump line");
 	is(tables('from_17'), '0', "PostgreSQL $major: the refused load left no table behind");
 }
