@@ -31,7 +31,9 @@ password_superuser($node, 'url_admin', $password);
 # psql and pg_isready wrappers: each call appends its arguments to $calls
 my $dir = PostgreSQL::Test::Utils::tempdir;
 my $calls = "$dir/calls";
-my $bindir = $node->config_data('--bindir');
+# pg_config first in PATH is the server's (the harness puts its bindir
+# first); PostgresNode of 13 has no config_data
+chomp(my $bindir = `pg_config --bindir`);
 foreach my $program ('psql', 'pg_isready')
 {
 	my $wrapper = "$dir/$program";

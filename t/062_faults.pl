@@ -1,7 +1,9 @@
 # Faults during applies and bootstraps on the real Sentry 9.0 schema:
 # - the backend running a 10,000-project apply is killed (SIGKILL) half
-#   way: after the server's recovery none of the fixture's changes are
-#   there, and a new apply succeeds with the complete state;
+#   way, its projects written, while it waits for a lock another session
+#   holds on the project keys: after the server's recovery none of the
+#   fixture's changes are there, and a new apply succeeds with the
+#   complete state;
 # - statement_timeout and pg_cancel_backend() during an apply and during a
 #   bootstrap: nothing partial remains, the session goes on, its settings
 #   are what they were;
@@ -75,17 +77,27 @@ note(sprintf('a 10,000-project apply takes %.1f s', $duration));
 # SIGKILL half way
 ##########################################################################
 
+# Another session holds a lock on the project keys, which the apply
+# writes after its teams and projects: the backend is killed with those
+# written and not committed, however fast or slow the machine is
+my $holder = $node->background_psql('killed', on_error_stop => 1);
+$holder->query_safe('BEGIN; LOCK TABLE sentry_projectkey IN SHARE MODE');
 my $victim = $node->background_psql('killed', on_error_stop => 0);
 my $pid = $victim->query_safe('SELECT pg_backend_pid()');
 $victim->query_until(qr/started/, "\\echo started\n$apply;\n");
-usleep(int($duration * 1_000_000 / 2));
-is($node->safe_psql('killed', "SELECT state FROM pg_stat_activity WHERE pid = $pid"),
-	'active', 'SIGKILL: the apply is still running half way');
+$node->poll_query_until('postgres', "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $pid")
+  or die "the apply never waited for the lock on the project keys";
+is( $node->safe_psql(
+		'killed', "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+		  WHERE l.pid = $pid AND c.relname = 'sentry_project' AND l.mode = 'RowExclusiveLock'"),
+	'1', 'SIGKILL: the apply waits for the project keys, its projects written');
 kill 'KILL', $pid;
-# the session is gone with its backend; the server restarts all others
+# the session is gone with its backend; the server restarts all others,
+# the lock holder's among them
 {
 	local $SIG{PIPE} = 'IGNORE';
 	eval { $victim->quit };
+	eval { $holder->quit };
 	my $up = 0;
 	foreach (1 .. 600)
 	{
