@@ -48,6 +48,14 @@ REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 # not, across glibc releases)
 REGRESS_OPTS = --inputdir=. --no-locale --encoding=UTF8
 TAP_TESTS = 1
+# The TAP files, the longest first: with prove -jN (test.sh and sanitize.sh
+# run two at a time) the suite then ends soon after its longest file
+# instead of with it alone.  PROVE_TESTS given to make runs those instead.
+TAP_LONGEST = t/088_current_sentry.pl t/010_corpus.pl t/063_fuzz.pl t/062_faults.pl \
+	t/061_concurrency.pl t/084_delete_as_sentry.pl t/082_users_sentry9.pl t/020_bootstrap_dumps.pl
+ifeq ($(strip $(PROVE_TESTS)),)
+PROVE_TESTS = $(TAP_LONGEST) $(filter-out $(TAP_LONGEST),$(sort $(wildcard t/*.pl)))
+endif
 
 PG_CPPFLAGS = $(shell pkg-config --cflags yaml-0.1 libcrypto)
 SHLIB_LINK = $(shell pkg-config --libs yaml-0.1 libcrypto)

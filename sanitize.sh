@@ -111,7 +111,7 @@ fi
 as_postgres "pg_ctl -D '$work/regress-data' -m fast stop" >/dev/null 2>&1 || true
 
 tap_status=0
-as_postgres "make -s tap-check bindir='$work/bin' PROVE_FLAGS=--verbose" >"$work/tap.out" 2>&1 || tap_status=$?
+as_postgres "make -s tap-check bindir='$work/bin' PROVE_FLAGS='--verbose --timer -j${TAP_JOBS:-$(nproc)}'" >"$work/tap.out" 2>&1 || tap_status=$?
 grep -E '^(ok|not ok) |^t/|^Result|^Files=' "$work/tap.out" || true
 
 passed=$(( $(grep -cE '\.\.\. ok' "$work/regress.out" || true) + $(grep -cE '^\s*ok [0-9]+' "$work/tap.out" || true) + runtime_passed))
@@ -141,5 +141,12 @@ if [ $tap_status -ne 0 ]; then
 	done
 fi
 
+# What failed, by name, on the line before the last
+failed_tests=$("$top/t/failed_tests.sh" "$work/regress.out" "$work/tap.out")
+[ $regress_status -ne 0 ] && [ -z "$failed_tests" ] && failed_tests=pg_regress
+[ $tap_status -ne 0 ] && [ -z "$failed_tests" ] && failed_tests=prove
+[ $runtime_failed -ne 0 ] && failed_tests+=" sanitizer-runtimes"
+[ "$reports" -ne 0 ] || [ "$logged" -ne 0 ] && failed_tests+=" sanitizer-reports"
+[ -n "${failed_tests# }" ] && echo "failed tests: ${failed_tests# }"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

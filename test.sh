@@ -3,14 +3,16 @@
 # test.sh: the project's test command (README, "Run the tests").
 #
 # On a Debian 12 machine, as root: installs the packages that are missing,
-# builds and installs the extension (setup.sh), then, as the postgres user (initdb
-# refuses root), runs the pg_regress suite on a throwaway cluster made by
-# pg_virtualenv and the TAP suite (which makes its own clusters), then the
-# static checks (static-check.sh: cppcheck and clang-tidy), then, as root,
-# builds the Debian package, installs it and uses it (t/deb_install.sh), then
-# builds the container image with podman and runs the init container and the
-# docs' compose example in it (t/container_init.sh).  The last
-# line is "N passed, N failed"; the exit status is non-zero on any failure.
+# builds and installs the extension (setup.sh), then, as the postgres user
+# (initdb refuses root), runs the pg_regress suite on a throwaway cluster
+# made by pg_virtualenv and the TAP suite (which makes its own clusters;
+# TAP_JOBS files at a time, default one per core), then the static checks
+# (static-check.sh: cppcheck and clang-tidy), then, as root, builds the
+# Debian package, installs it and uses it (t/deb_install.sh), then builds
+# the container image with podman and runs the init container and the
+# docs' compose example in it (t/container_init.sh).  The last line is "N
+# passed, N failed", the line before it names what failed, if anything;
+# the exit status is non-zero on any failure.
 #
 # The real Sentry dumps are read from ../shared/sentry-schemas (override
 # with SENTRY_SCHEMAS=DIR).  Tests that need them fail when CI=true and
@@ -55,8 +57,11 @@ if [ -f "$work/src/regression.diffs" ]; then
 	head -200 "$work/src/regression.diffs"
 fi
 
+# Two TAP files at a time on two cores (TAP_JOBS): one file at a time
+# leaves a core idle for half of the suite, waiting for its servers
+tap_jobs=${TAP_JOBS:-$(nproc)}
 tap_status=0
-as_postgres "make -s tap-check PROVE_FLAGS=--verbose" >"$log/tap" 2>&1 || tap_status=$?
+as_postgres "make -s tap-check PROVE_FLAGS='--verbose --timer -j$tap_jobs'" >"$log/tap" 2>&1 || tap_status=$?
 cat "$log/tap"
 if [ $tap_status -ne 0 ]; then
 	for f in "$work"/src/tmp_check/log/regress_log_*; do
@@ -97,6 +102,14 @@ if [ $layering_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/layering"; th
 if [ $container_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/container"; then failed=$((failed + 1)); fi
 if [ $static_status -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-
+# What failed, by name, on the line before the last
+failed_tests=$(./t/failed_tests.sh "$log/regress" "$log/tap")
+[ $regress_status -ne 0 ] && [ -z "$failed_tests" ] && failed_tests=pg_regress
+[ $tap_status -ne 0 ] && [ -z "$failed_tests" ] && failed_tests=prove
+[ $layering_status -ne 0 ] && failed_tests+=" t/layering.sh"
+[ $static_status -ne 0 ] && failed_tests+=" static-check.sh"
+[ $deb_status -ne 0 ] && failed_tests+=" t/deb_install.sh"
+[ $container_status -ne 0 ] && failed_tests+=" t/container_init.sh"
+[ -n "${failed_tests# }" ] && echo "failed tests: ${failed_tests# }"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -29,17 +29,21 @@
 # mounted in a chroot only while it is in use and unmounted on exit, also
 # when a step fails or the script is interrupted.
 #
-# MATRIX_JOBS (default 2) majors run at the same time.  The mutation fuzz
-# test (t/063_fuzz.pl) runs MATRIX_FUZZ_COUNT variants (default 5000, one
+# MATRIX_JOBS (default 2) majors run at the same time: one suite keeps
+# about one core busy (three at once on two cores ended only 7 % sooner
+# than two and then the third, and oversubscribed).  The mutation fuzz test
+# (t/063_fuzz.pl) runs MATRIX_FUZZ_COUNT variants (default 5000, one
 # batch; 100,000 on the host's test.sh, 20,000 in sanitize.sh): the
 # variants exercise the YAML reader and validator, which do not differ
 # between majors.  Every other test runs as it does on the host.
 # PROVE_TESTS, as for make, restricts the TAP files.
 #
 # Output: each major's build, pg_regress and TAP result, then one line per
-# major "PostgreSQL NN: N passed, N failed", a line "failed on: PostgreSQL
-# NN ..." when any failed, and last "N passed, N failed" for all of them.
-# The exit status is non-zero on any failure.
+# major "PostgreSQL NN: N passed, N failed (the tests that failed)", one
+# per major saying whether its chroot was reused or made and in how long,
+# a line "failed on: PostgreSQL NN: tests;..." when any failed, and last
+# "N passed, N failed" for all of them.  The exit status is non-zero on
+# any failure.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -89,20 +93,19 @@ mkdir -p "$cache"
 out=$(mktemp -d /tmp/sentry_fixtures-matrix.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-# The chroot of major $1, made with its packages when missing; an
-# unfinished one is never left under the final name.  The mirror is named,
-# so that mmdebstrap reads only the suite itself: for a stable suite it
-# would add the security archive, whose mirror here may lag behind the
-# package lists it serves.  A suite's Release file is valid for a week
-# (sid) and may be past that when this machine's clock is ahead of the
-# mirror it reads.  dpkg neither syncs each file (the chroot is made
-# again if the machine dies meanwhile) nor unpacks documentation, manual
-# pages or translations (the tests read PostgreSQL's messages in English).
+# Make the chroot of major $1 with its packages; an unfinished one is
+# never left under the final name.  The mirror is named, so that
+# mmdebstrap reads only the suite itself: for a stable suite it would add
+# the security archive, whose mirror here may lag behind the package lists
+# it serves.  A suite's Release file is valid for a week (sid) and may be
+# past that when this machine's clock is ahead of the mirror it reads.
+# dpkg neither syncs each file (the chroot is made again if the machine
+# dies meanwhile) nor unpacks documentation, manual pages or translations
+# (the tests read PostgreSQL's messages in English).
 make_chroot() {
 	local major=$1 suite root
 	suite=$(suite_of "$major")
 	root=$cache/$suite
-	[ -x "$root/usr/bin/apt-get" ] && return 0
 	rm -rf "$root.new"
 	mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' \
 		--dpkgopt=force-unsafe-io --dpkgopt='path-exclude=/usr/share/doc/*' \
@@ -120,8 +123,10 @@ prepare_major() {
 	start=$(date +%s)
 	exec 8>"$cache/$suite.lock"
 	flock 8
-	if make_chroot "$major" >"$out/$major.mmdebstrap" 2>&1; then
-		echo "PostgreSQL $major: chroot $cache/$suite ready in $(($(date +%s) - start)) s" >"$out/$major.prepare"
+	if [ -x "$cache/$suite/usr/bin/apt-get" ]; then
+		echo "PostgreSQL $major: chroot $cache/$suite reused" >"$out/$major.prepare"
+	elif make_chroot "$major" >"$out/$major.mmdebstrap" 2>&1; then
+		echo "PostgreSQL $major: chroot $cache/$suite made in $(($(date +%s) - start)) s" >"$out/$major.prepare"
 	else
 		{
 			tail -n 30 "$out/$major.mmdebstrap"
@@ -158,7 +163,7 @@ run_major() {
 	suite=$(suite_of "$major")
 	root=$cache/$suite
 	local log=$out/$major.log
-	local passed=0 failed=0
+	local passed=0 failed=0 failed_tests=
 
 	exec 8>"$cache/$suite.lock"
 	flock 8
@@ -215,9 +220,10 @@ echo "regress status \$?" >>'$inside/regress'
 [ -f regression.diffs ] && head -200 regression.diffs >>'$inside/regress'
 as_postgres "make -s tap-check PROVE_FLAGS='--verbose --timer'" >'$inside/tap' 2>&1
 echo "tap status \$?" >>'$inside/tap'
+# the logs' tails apart from the output that is counted
 if ! tail -n 1 '$inside/tap' | grep -q 'status 0'; then
 	for f in tmp_check/log/regress_log_*; do
-		[ -f "\$f" ] && { echo "=== \$f (tail)"; tail -40 "\$f"; } >>'$inside/tap'
+		[ -f "\$f" ] && { echo "=== \$f (tail)"; tail -40 "\$f"; } >>'$inside/tap-logs'
 	done
 fi
 # its own port, as for pg_regress above
@@ -235,11 +241,13 @@ EOF
 		if [ $status -ne 0 ]; then
 			echo "PostgreSQL $major: setup step failed (status $status)"
 			failed=1
+			failed_tests="setup (status $status)"
 		else
 			cat "$run/regress"
 			cat "$run/deb"
-			grep -E '^(ok|not ok) |^\s+(ok|not ok) |t/[0-9]+_[a-z0-9_]+\.pl \.|^Result|^Files=|^=== |tap status' "$run/tap"
-			grep -A40 '^=== ' "$run/tap" || true
+			grep -E '^(ok|not ok) |^\s+(ok|not ok) |t/[0-9]+_[a-z0-9_]+\.pl \.|^Result|^Files=|tap status' "$run/tap"
+			sed -n '/^Test Summary Report/,/^Files=/p' "$run/tap"
+			[ -f "$run/tap-logs" ] && cat "$run/tap-logs"
 			# pg_regress reports "test NAME ... ok" up to 15, TAP lines from 16 on
 			passed=$(( $(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$run/regress" || true) + $(cat "$run/tap" "$run/deb" | grep -cE '^\s*ok [0-9]+' || true) ))
 			failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)|^not ok [0-9]+ ' "$run/regress" || true) + $(cat "$run/tap" "$run/deb" | grep -cE '^\s*not ok [0-9]+' || true) ))
@@ -247,9 +255,14 @@ EOF
 			if ! grep -q '^regress status 0$' "$run/regress" && ! grep -qE '\.\.\. FAILED|^not ok [0-9]+ ' "$run/regress"; then failed=$((failed + 1)); fi
 			if ! grep -q '^tap status 0$' "$run/tap" && ! grep -qE '^\s*not ok [0-9]+' "$run/tap"; then failed=$((failed + 1)); fi
 			if ! grep -q '^deb status 0$' "$run/deb" && ! grep -qE '^not ok [0-9]+' "$run/deb"; then failed=$((failed + 1)); fi
+			failed_tests=$("$top/t/failed_tests.sh" "$run/regress" "$run/tap")
+			grep -q '^regress status 0$' "$run/regress" || [ -n "$failed_tests" ] || failed_tests=pg_regress
+			grep -q '^tap status 0$' "$run/tap" || [ -n "$failed_tests" ] || failed_tests=prove
+			grep -q '^deb status 0$' "$run/deb" || failed_tests+=" t/deb_install.sh"
 		fi
 	} >"$out/$major.report" 2>&1
 	echo "$passed $failed" >"$out/$major.count"
+	echo "${failed_tests# }" >"$out/$major.failed"
 	rm -rf "$run"
 }
 
@@ -277,11 +290,16 @@ for major in "$@"; do
 done
 for major in "$@"; do
 	read -r passed failed <"$out/$major.count" 2>/dev/null || { passed=0; failed=1; }
-	echo "PostgreSQL $major: $passed passed, $failed failed"
+	failed_tests=$(cat "$out/$major.failed" 2>/dev/null)
+	[ "$failed" -ne 0 ] && [ -z "$failed_tests" ] && failed_tests="no result (see its report above)"
+	echo "PostgreSQL $major: $passed passed, $failed failed${failed_tests:+ ($failed_tests)}"
 	total_passed=$((total_passed + passed))
 	total_failed=$((total_failed + failed))
-	[ "$failed" -ne 0 ] && failed_on+=("PostgreSQL $major")
+	[ "$failed" -ne 0 ] && failed_on+=("PostgreSQL $major: $failed_tests")
 done
-[ ${#failed_on[@]} -gt 0 ] && echo "failed on: ${failed_on[*]}"
+for major in "$@"; do
+	tail -n 1 "$out/$major.prepare" 2>/dev/null
+done
+[ ${#failed_on[@]} -gt 0 ] && (IFS=';'; echo "failed on: ${failed_on[*]}")
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]
