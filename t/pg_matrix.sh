@@ -106,6 +106,8 @@ make_chroot() {
 	local major=$1 suite root
 	suite=$(suite_of "$major")
 	root=$cache/$suite
+	# an mmdebstrap that was killed may have left its mounts in there
+	unmount_below "$root.new"
 	rm -rf "$root.new"
 	mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' \
 		--dpkgopt=force-unsafe-io --dpkgopt='path-exclude=/usr/share/doc/*' \
@@ -143,6 +145,16 @@ mount_chroot() {
 		mount -t tmpfs -o mode=1777 shm "$root/dev/shm"
 }
 
+# Unmount everything mounted below directory $1, the deepest first; never
+# fails
+unmount_below() {
+	local m
+	for m in $(awk -v dir="$1/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+	return 0
+}
+
 # Stop whatever still runs inside the chroot (a server a failed test left
 # behind), then unmount; never fails
 unmount_chroot() {
@@ -150,10 +162,7 @@ unmount_chroot() {
 	for pid in $(ls /proc | grep -E '^[0-9]+$'); do
 		[ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$root" ] && kill -9 "$pid" 2>/dev/null
 	done
-	for m in dev/shm dev proc; do
-		mountpoint -q "$root/$m" && { umount "$root/$m" 2>/dev/null || umount -l "$root/$m"; }
-	done
-	return 0
+	unmount_below "$root"
 }
 
 # Build and test on one major; writes $out/$major.log and $out/$major.count
