@@ -4,6 +4,7 @@
 # a Debian chroot of the release that carries it.
 #
 #   t/pg_matrix.sh MAJOR...        (as root; e.g. t/pg_matrix.sh 13 17 18)
+#   t/pg_matrix.sh --prepare MAJOR...   (only make the missing chroots)
 #
 # Majors and suites: 13 bullseye, 15 bookworm, 17 trixie, 18 sid (no
 # Debian release has 14; 13 and 15 bracket it).  For each major: make the
@@ -76,8 +77,13 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "pg_matrix.sh: run as root (it makes chroots)" >&2
 	exit 1
 fi
+prepare_only=false
+if [ "${1:-}" = --prepare ]; then
+	prepare_only=true
+	shift
+fi
 if [ $# -eq 0 ]; then
-	echo "usage: t/pg_matrix.sh MAJOR..." >&2
+	echo "usage: t/pg_matrix.sh [--prepare] MAJOR..." >&2
 	exit 2
 fi
 for major in "$@"; do
@@ -281,6 +287,11 @@ for major in "$@"; do
 	(prepare_major "$major") &
 done
 wait
+if $prepare_only; then
+	cat "$out"/*.prepare
+	! grep -q 'mmdebstrap .* failed$' "$out"/*.prepare
+	exit
+fi
 for major in "$@"; do
 	# at most $jobs at once: count the running subshells (a bare "wait -n"
 	# may return at once for the chroot jobs already waited for above)
