@@ -32,7 +32,8 @@
 #
 # MATRIX_JOBS (default 2) majors run at the same time: one suite keeps
 # about one core busy (three at once on two cores ended only 7 % sooner
-# than two and then the third, and oversubscribed).  The mutation fuzz test
+# than two and then the third, and oversubscribed); the last major, which
+# ends alone, runs two TAP files at a time.  The mutation fuzz test
 # (t/063_fuzz.pl) runs MATRIX_FUZZ_COUNT variants (default 5000, one
 # batch; 100,000 on the host's test.sh, 20,000 in sanitize.sh): the
 # variants exercise the YAML reader and validator, which do not differ
@@ -171,10 +172,10 @@ unmount_chroot() {
 	unmount_below "$root"
 }
 
-# Build and test on one major; writes $out/$major.log and $out/$major.count
-# ("passed failed")
+# Build and test on one major, $2 TAP files at a time; writes
+# $out/$major.log and $out/$major.count ("passed failed")
 run_major() {
-	local major=$1 suite root run status
+	local major=$1 tap_jobs=$2 suite root run status
 	suite=$(suite_of "$major")
 	root=$cache/$suite
 	local log=$out/$major.log
@@ -233,7 +234,7 @@ as_postgres() {
 as_postgres "PGPORT=$((54300 + major)) pg_virtualenv -v $major make -s installcheck TAP_TESTS=" >'$inside/regress' 2>&1
 echo "regress status \$?" >>'$inside/regress'
 [ -f regression.diffs ] && head -200 regression.diffs >>'$inside/regress'
-as_postgres "make -s tap-check PROVE_FLAGS='--verbose --timer'" >'$inside/tap' 2>&1
+as_postgres "make -s tap-check PROVE_FLAGS='--verbose --timer -j$tap_jobs'" >'$inside/tap' 2>&1
 echo "tap status \$?" >>'$inside/tap'
 # the logs' tails apart from the output that is counted
 if ! tail -n 1 '$inside/tap' | grep -q 'status 0'; then
@@ -292,13 +293,21 @@ if $prepare_only; then
 	! grep -q 'mmdebstrap .* failed$' "$out"/*.prepare
 	exit
 fi
+started=0
 for major in "$@"; do
 	# at most $jobs at once: count the running subshells (a bare "wait -n"
 	# may return at once for the chroot jobs already waited for above)
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 		wait -n
 	done
-	(run_major "$major") &
+	started=$((started + 1))
+	# the last of more majors than $jobs soon runs alone: two TAP files at
+	# a time there keep both cores busy
+	if [ "$started" -eq $# ] && [ $# -gt "$jobs" ]; then
+		(run_major "$major" 2) &
+	else
+		(run_major "$major" 1) &
+	fi
 done
 wait
 
