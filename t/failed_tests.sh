@@ -18,8 +18,10 @@ tap=$2
 
 {
 	[ -f "$regress" ] && sed -nE \
-		-e 's/^(test +)?([A-Za-z0-9_]+) +\.\.\. FAILED.*/\2/p' \
+		-e 's/^(test +| +)?([A-Za-z0-9_]+) +\.\.\. FAILED.*/\2/p' \
 		-e 's/^not ok +[0-9]+ +[-+] +([A-Za-z0-9_]+) +[0-9]+ ms$/\1/p' "$regress"
 	[ -f "$tap" ] && sed -n '/^Test Summary Report/,$p' "$tap" |
 		sed -nE 's/^(t\/[A-Za-z0-9_]+\.pl) +\(Wstat.*/\1/p'
 } | paste -sd ' ' -
+# never a failure of its own: the callers run under set -e
+exit 0
