@@ -99,14 +99,12 @@ FROM pg_catalog.regexp_split_to_table(pg_catalog.pg_read_file('/proc/self/maps')
 SQL
 chown postgres: "$work/runtimes.sql"
 runtimes_mapped=$(as_postgres "psql -h '$work/sock' -p 55499 -d contrib_regression -XAtq -f '$work/runtimes.sql'" || true)
-runtime_passed=0
-runtime_failed=0
+runtime_status=0
 if [ "$runtimes_mapped" = "$runtimes_expected" ]; then
 	echo "ok - the server has the sanitizer runtimes for $sanitize loaded"
-	runtime_passed=1
 else
 	echo "not ok - the server has ${runtimes_mapped:-no} of the $runtimes_expected sanitizer runtimes for $sanitize loaded"
-	runtime_failed=1
+	runtime_status=1
 fi
 as_postgres "pg_ctl -D '$work/regress-data' -m fast stop" >/dev/null 2>&1 || true
 
@@ -114,14 +112,10 @@ tap_status=0
 as_postgres "make -s tap-check bindir='$work/bin' PROVE_FLAGS='--verbose --timer -j${TAP_JOBS:-$(nproc)}'" >"$work/tap.out" 2>&1 || tap_status=$?
 grep -E '^(ok|not ok) |^t/|^Result|^Files=' "$work/tap.out" || true
 
-passed=$(( $(grep -cE '\.\.\. ok' "$work/regress.out" || true) + $(grep -cE '^\s*ok [0-9]+' "$work/tap.out" || true) + runtime_passed))
-failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$work/regress.out" || true) + $(grep -cE '^\s*not ok [0-9]+' "$work/tap.out" || true) + runtime_failed))
-if [ $regress_status -ne 0 ] && ! grep -qE '\.\.\. FAILED' "$work/regress.out"; then failed=$((failed + 1)); fi
-if [ $tap_status -ne 0 ] && ! grep -qE '^\s*not ok [0-9]+' "$work/tap.out"; then failed=$((failed + 1)); fi
-
 # Sanitizer reports: each file is one process's; any counts as a failure.
 # Reports are also searched in the server logs (a runtime that could not
 # open its log file writes to stderr).
+reports_status=0
 reports=$(find "$work/reports" -type f | wc -l)
 logged=$(grep -lE 'ERROR: AddressSanitizer|runtime error:' "$work/regress.log" \
 	"$work"/src/tmp_check/log/*.log 2>/dev/null | wc -l || true)
@@ -130,10 +124,9 @@ if [ "$reports" -ne 0 ] || [ "$logged" -ne 0 ]; then
 	for f in "$work"/reports/*; do [ -f "$f" ] && { echo "=== $f"; head -60 "$f"; }; done
 	grep -hE -A30 'ERROR: AddressSanitizer|runtime error:' "$work/regress.log" \
 		"$work"/src/tmp_check/log/*.log 2>/dev/null | head -120 || true
-	failed=$((failed + 1))
+	reports_status=1
 else
 	echo "sanitizers: no report"
-	passed=$((passed + 1))
 fi
 if [ $tap_status -ne 0 ]; then
 	for f in "$work"/src/tmp_check/log/regress_log_*; do
@@ -141,12 +134,11 @@ if [ $tap_status -ne 0 ]; then
 	done
 fi
 
-# What failed, by name, on the line before the last
-failed_tests=$("$top/t/failed_tests.sh" "$work/regress.out" "$work/tap.out")
-[ $regress_status -ne 0 ] && [ -z "$failed_tests" ] && failed_tests=pg_regress
-[ $tap_status -ne 0 ] && [ -z "$failed_tests" ] && failed_tests=prove
-[ $runtime_failed -ne 0 ] && failed_tests+=" sanitizer-runtimes"
-[ "$reports" -ne 0 ] || [ "$logged" -ne 0 ] && failed_tests+=" sanitizer-reports"
-[ -n "${failed_tests# }" ] && echo "failed tests: ${failed_tests# }"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+# The counts, and what failed by name, on the closing lines (t/results.sh)
+. "$top/t/results.sh"
+passed=0 failed=0 failed_tests=
+count_regress "$work/regress.out" $regress_status
+count_tap prove "$work/tap.out" $tap_status
+count_check sanitizer-runtimes $runtime_status
+count_check sanitizer-reports $reports_status
+report_results

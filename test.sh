@@ -92,24 +92,13 @@ container_status=0
 SENTRY_SCHEMAS=$schemas ./t/container_init.sh >"$log/container" 2>&1 || container_status=$?
 cat "$log/container"
 
-passed=$(( $(grep -cE '\.\.\. ok' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" "$log/layering" "$log/container" | grep -cE '^\s*ok [0-9]+' || true) ))
-failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$log/regress" || true) + $(cat "$log/tap" "$log/deb" "$log/layering" "$log/container" | grep -cE '^\s*not ok [0-9]+' || true) ))
-# A runner that failed without a failing test (a crash, a bad plan) counts once
-if [ $regress_status -ne 0 ] && ! grep -qE '\.\.\. FAILED' "$log/regress"; then failed=$((failed + 1)); fi
-if [ $tap_status -ne 0 ] && ! grep -qE '^\s*not ok [0-9]+' "$log/tap"; then failed=$((failed + 1)); fi
-if [ $deb_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/deb"; then failed=$((failed + 1)); fi
-if [ $layering_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/layering"; then failed=$((failed + 1)); fi
-if [ $container_status -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log/container"; then failed=$((failed + 1)); fi
-if [ $static_status -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-
-# What failed, by name, on the line before the last
-failed_tests=$(./t/failed_tests.sh "$log/regress" "$log/tap")
-[ $regress_status -ne 0 ] && [ -z "$failed_tests" ] && failed_tests=pg_regress
-[ $tap_status -ne 0 ] && [ -z "$failed_tests" ] && failed_tests=prove
-[ $layering_status -ne 0 ] && failed_tests+=" t/layering.sh"
-[ $static_status -ne 0 ] && failed_tests+=" static-check.sh"
-[ $deb_status -ne 0 ] && failed_tests+=" t/deb_install.sh"
-[ $container_status -ne 0 ] && failed_tests+=" t/container_init.sh"
-[ -n "${failed_tests# }" ] && echo "failed tests: ${failed_tests# }"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+# The counts, and what failed by name, on the closing lines (t/results.sh)
+. ./t/results.sh
+passed=0 failed=0 failed_tests=
+count_regress "$log/regress" $regress_status
+count_tap prove "$log/tap" $tap_status
+count_tap t/layering.sh "$log/layering" $layering_status
+count_check static-check.sh $static_status
+count_tap t/deb_install.sh "$log/deb" $deb_status
+count_tap t/container_init.sh "$log/container" $container_status
+report_results

@@ -5,6 +5,7 @@
 #
 #   t/pg_matrix.sh MAJOR...        (as root; e.g. t/pg_matrix.sh 13 17 18)
 #   t/pg_matrix.sh --prepare MAJOR...   (only make the missing chroots)
+#   t/pg_matrix.sh --tools         (only install mmdebstrap on the host)
 #
 # Majors and suites: 13 bullseye, 15 bookworm, 17 trixie, 18 sid (no
 # Debian release has 14; 13 and 15 bracket it).  For each major: make the
@@ -49,6 +50,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/t/results.sh"
 schemas=${SENTRY_SCHEMAS:-$top/../shared/sentry-schemas}
 cache=${SENTRY_FIXTURES_CHROOTS:-/var/cache/sentry_fixtures/chroots}
 jobs=${MATRIX_JOBS:-2}
@@ -74,9 +76,20 @@ suite_of() {
 	esac
 }
 
+# mmdebstrap makes the chroots
+install_tools() {
+	if ! command -v mmdebstrap >/dev/null; then
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
+	fi
+}
+
 if [ "$(id -u)" -ne 0 ]; then
 	echo "pg_matrix.sh: run as root (it makes chroots)" >&2
 	exit 1
+fi
+if [ "${1:-}" = --tools ]; then
+	install_tools
+	exit
 fi
 prepare_only=false
 if [ "${1:-}" = --prepare ]; then
@@ -84,7 +97,7 @@ if [ "${1:-}" = --prepare ]; then
 	shift
 fi
 if [ $# -eq 0 ]; then
-	echo "usage: t/pg_matrix.sh [--prepare] MAJOR..." >&2
+	echo "usage: t/pg_matrix.sh [--prepare] MAJOR... | --tools" >&2
 	exit 2
 fi
 for major in "$@"; do
@@ -93,9 +106,7 @@ for major in "$@"; do
 		exit 2
 	}
 done
-if ! command -v mmdebstrap >/dev/null; then
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
-fi
+install_tools || exit 1
 mkdir -p "$cache"
 out=$(mktemp -d /tmp/sentry_fixtures-matrix.XXXXXX)
 trap 'rm -rf "$out"' EXIT
@@ -170,6 +181,14 @@ unmount_chroot() {
 		[ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$root" ] && kill -9 "$pid" 2>/dev/null
 	done
 	unmount_below "$root"
+}
+
+# The exit status that steps.sh wrote at the end of the output $1 of its
+# step $2 ("regress status N"), 1 when it wrote none
+status_in() {
+	local status
+	status=$(sed -n "s/^$2 status //p" "$1" 2>/dev/null | tail -n 1)
+	echo "${status:-1}"
 }
 
 # Build and test on one major, $2 TAP files at a time; writes
@@ -256,25 +275,16 @@ EOF
 		cat "$log"
 		if [ $status -ne 0 ]; then
 			echo "PostgreSQL $major: setup step failed (status $status)"
-			failed=1
-			failed_tests="setup (status $status)"
+			count_check "setup (status $status)" 1
 		else
 			cat "$run/regress"
 			cat "$run/deb"
 			grep -E '^(ok|not ok) |^\s+(ok|not ok) |t/[0-9]+_[a-z0-9_]+\.pl \.|^Result|^Files=|tap status' "$run/tap"
 			sed -n '/^Test Summary Report/,/^Files=/p' "$run/tap"
 			[ -f "$run/tap-logs" ] && cat "$run/tap-logs"
-			# pg_regress reports "test NAME ... ok" up to 15, TAP lines from 16 on
-			passed=$(( $(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$run/regress" || true) + $(cat "$run/tap" "$run/deb" | grep -cE '^\s*ok [0-9]+' || true) ))
-			failed=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)|^not ok [0-9]+ ' "$run/regress" || true) + $(cat "$run/tap" "$run/deb" | grep -cE '^\s*not ok [0-9]+' || true) ))
-			# A runner that failed without a failing test counts once
-			if ! grep -q '^regress status 0$' "$run/regress" && ! grep -qE '\.\.\. FAILED|^not ok [0-9]+ ' "$run/regress"; then failed=$((failed + 1)); fi
-			if ! grep -q '^tap status 0$' "$run/tap" && ! grep -qE '^\s*not ok [0-9]+' "$run/tap"; then failed=$((failed + 1)); fi
-			if ! grep -q '^deb status 0$' "$run/deb" && ! grep -qE '^not ok [0-9]+' "$run/deb"; then failed=$((failed + 1)); fi
-			failed_tests=$("$top/t/failed_tests.sh" "$run/regress" "$run/tap")
-			grep -q '^regress status 0$' "$run/regress" || [ -n "$failed_tests" ] || failed_tests=pg_regress
-			grep -q '^tap status 0$' "$run/tap" || [ -n "$failed_tests" ] || failed_tests=prove
-			grep -q '^deb status 0$' "$run/deb" || failed_tests+=" t/deb_install.sh"
+			count_regress "$run/regress" "$(status_in "$run/regress" regress)"
+			count_tap prove "$run/tap" "$(status_in "$run/tap" tap)"
+			count_tap t/deb_install.sh "$run/deb" "$(status_in "$run/deb" deb)"
 		fi
 	} >"$out/$major.report" 2>&1
 	echo "$passed $failed" >"$out/$major.count"
