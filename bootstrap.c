@@ -5,7 +5,7 @@
  *
  * The dump is split by dumplex.c and run statement by statement in the
  * caller's transaction, so that a failure leaves nothing behind.  Most
- * statements go through SPI_execute, which plans them once and caches
+ * statements go through SPI (spi_exec), which plans them once and caches
  * nothing.  COPY ... FROM stdin, which SPI refuses, feeds its data block
  * to PostgreSQL's own COPY code through an in-memory data source.
  *
@@ -187,19 +187,17 @@ count_tables(const char *schema)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		values[1];
-	bool		isnull;
 
 	values[0] = CStringGetTextDatum(schema);
 	if (spi_run("SELECT pg_catalog.count(*)::pg_catalog.int4"
-								" FROM pg_catalog.pg_class c"
-								" JOIN pg_catalog.pg_namespace n"
-								" ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-								" WHERE n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name"
-								" AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog.\"char\"[])",
+				" FROM pg_catalog.pg_class c"
+				" JOIN pg_catalog.pg_namespace n"
+				" ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+				" WHERE n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name"
+				" AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog.\"char\"[])",
 				1, argtypes, values, NULL, false, SPI_OK_SELECT) != 1)
 		elog(ERROR, "could not count the tables of schema \"%s\"", schema);
-	return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-									   SPI_tuptable->tupdesc, 1, &isnull));
+	return (int) spi_get_int64(0, 1);
 }
 
 /*
@@ -559,7 +557,7 @@ load_dump(const char *dump, size_t len, const BootstrapOptions *options,
 	oldcontext = CurrentMemoryContext;
 	for (;;)
 	{
-		/* SPI calls leave CurrentMemoryContext at SPI's own: switch back */
+		/* what one statement allocated is dead once it has run */
 		MemoryContextReset(scratch);
 		MemoryContextSwitchTo(scratch);
 		CHECK_FOR_INTERRUPTS();
@@ -588,17 +586,17 @@ bootstrap_load(const char *dump, size_t len, const BootstrapOptions *options)
 
 	reject_non_script(dump, len);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	spi_connect();
 
 	result.tables = count_tables(schema);
 	if (result.tables > 0)
 	{
 		ereport(NOTICE,
-				(errmsg_plural("schema \"%s\" already has %d table; the dump was not loaded",
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg_plural("schema \"%s\" already has %d table; the dump was not loaded",
 							   "schema \"%s\" already has %d tables; the dump was not loaded",
 							   result.tables, schema, result.tables)));
-		SPI_finish();
+		spi_finish();
 		return result;
 	}
 
@@ -613,6 +611,6 @@ bootstrap_load(const char *dump, size_t len, const BootstrapOptions *options)
 
 	result.loaded = true;
 	result.tables = count_tables(schema);
-	SPI_finish();
+	spi_finish();
 	return result;
 }

@@ -50,7 +50,10 @@ typedef struct SentryCatalog
 	CatalogTable *tables;		/* sorted by name */
 } SentryCatalog;
 
-/* Read the tables of schema (one statement); errors if it holds no Sentry */
+/*
+ * Read the tables of schema (one statement) and, for a Django Sentry, its
+ * migration levels (one more); errors if it holds no Sentry
+ */
 extern SentryCatalog *catalog_load(const char *schema);
 
 /* The same, but NULL when the schema holds no Sentry */

@@ -7,7 +7,8 @@
  * A statement ends at a semicolon outside quotes, comments, parentheses
  * and SQL-standard function bodies (BEGIN ATOMIC ... END), as psql decides
  * it.  The lexer knows only enough SQL to find that semicolon: string
- * literals (with '' and, in E'' strings, backslash escapes), quoted
+ * literals (with '', and backslash escapes in E'' strings and, while
+ * standard_conforming_strings is off, in plain ones), quoted
  * identifiers, dollar-quoted strings with tags, -- comments and nested
  * block comments.  Everything else is left to PostgreSQL's own parser.
  *

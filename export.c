@@ -33,10 +33,10 @@
 #include "catalog.h"
 #include "export.h"
 #include "organization.h"
+#include "password.h"
 #include "sentry_fixtures.h"
 #include "spiutil.h"
 #include "urlprefix.h"
-#include "validate.h"
 
 /* The comment that heads an export without secrets */
 #define EXPORT_NO_SECRETS_COMMENT \
@@ -237,7 +237,8 @@ load_export_projects(const SentryCatalog *catalog, int64 organization_id,
 		if (p->team_id == 0 || p->public_key == NULL)
 		{
 			ereport(WARNING,
-					(errmsg("project \"%s\" (id " INT64_FORMAT ") left out of the export",
+					(errcode(ERRCODE_WARNING),
+					 errmsg("project \"%s\" (id " INT64_FORMAT ") left out of the export",
 							p->name, p->id),
 					 errdetail("A fixture project needs a team and a key; this project has no %s.",
 							   p->team_id == 0 ? "team" : "key with a well-formed public key")));
@@ -312,30 +313,6 @@ load_export_keys(const SentryCatalog *catalog, int64 organization_id,
 		p->keys = &data->keys[lo];
 		p->nkeys = k - lo;
 	}
-}
-
-/*
- * The text[] column col of row, as C strings.
- */
-static char **
-spi_get_text_array(uint64 row, int col, int *n)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
-	Datum	   *elems;
-	bool	   *nulls;
-	char	  **values;
-	int			i;
-
-	*n = 0;
-	if (isnull)
-		return NULL;
-	deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
-					  &elems, &nulls, n);
-	values = palloc(Max(*n, 1) * sizeof(char *));
-	for (i = 0; i < *n; i++)
-		values[i] = TextDatumGetCString(elems[i]);
-	return values;
 }
 
 /*
@@ -625,7 +602,7 @@ emit_users(yaml_emitter_t *emitter, const ExportData *data)
 }
 
 /*
- * The whole document, appended to out.
+ * The whole document, as a stream of one YAML document.
  */
 static void
 emit_document(yaml_emitter_t *emitter, const ExportData *data)

@@ -5,8 +5,8 @@
  *
  * One statement reads, per app, the highest migration django_migrations
  * records as applied; a squashed migration ("0001_squashed_0114_...")
- * counts as the last one it replaces.  Two tables of data then say what
- * that means:
+ * counts as the last one it replaces.  Tables of data then say what that
+ * means:
  *	- known_apps: the range of levels this release was checked against,
  *	  oldest and newest per app.  A database outside it still works, with
  *	  the nearest known behaviour and a NOTICE saying so;
@@ -274,8 +274,9 @@ clamp_level(AppLevel *app)
 		return;
 
 	ereport(NOTICE,
-			(errmsg("Sentry app \"%s\" is at migration %s, %s than the %s level sentry_fixtures knows",
-					app->app, app->migration,
+			(errcode(ERRCODE_WARNING),
+			 errmsg("migration %s of Sentry app \"%s\" is %s than the %s level sentry_fixtures knows",
+					app->migration, app->app,
 					app->level < known->oldest ? "older" : "newer",
 					app->level < known->oldest ? "oldest" : "newest"),
 			 errdetail("Rows are written as Sentry writes them at migration %s.",

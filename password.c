@@ -10,8 +10,10 @@
  *
  * where the digest is PBKDF2-HMAC-SHA256 of the UTF-8 password with the
  * salt.  New salts are 22 characters of [A-Za-z0-9] (128 bits, as Django
- * makes them) from pg_strong_random.  Iteration counts are bounded by
- * PASSWORD_MAX_ITERATIONS, and a derivation can be interrupted.  Passwords and digests are wiped
+ * makes them) from pg_strong_random.  The validator's check of a
+ * fixture's hash is the same parser as the one that reads a stored hash.
+ * Iteration counts of a derivation are bounded by PASSWORD_MAX_ITERATIONS,
+ * and a derivation can be interrupted.  Passwords and digests are wiped
  * from memory once used, and never go into a message.
  *
  *-------------------------------------------------------------------------
@@ -284,12 +286,10 @@ password_hash(const char *password, int iterations)
 
 /*
  * An iteration count as Django writes it: decimal digits without sign or
- * leading zero, from 1 to PASSWORD_MAX_ITERATIONS.  Returns 0 for anything
- * else: a stored hash with more iterations is never verified (that would
- * take minutes of CPU on each apply), it is replaced.
+ * leading zero, from 1 to max.  Returns 0 for anything else.
  */
 static int
-parse_iterations(const char *text)
+parse_iterations(const char *text, int max)
 {
 	int64		value = 0;
 
@@ -300,7 +300,7 @@ parse_iterations(const char *text)
 		if (*p < '0' || *p > '9')
 			return 0;
 		value = value * 10 + (*p - '0');
-		if (value > PASSWORD_MAX_ITERATIONS)
+		if (value > max)
 			return 0;
 	}
 	return (int) value;
@@ -334,36 +334,77 @@ decode_digest(const char *digest_b64, unsigned char digest[PBKDF2_DIGEST_BYTES])
 }
 
 /*
- * Split encoded into its parts.  False when it is not a well-formed
- * pbkdf2_sha256 hash: wrong algorithm, iterations not a positive integer,
- * an empty salt, or a digest that is not base64 of 32 bytes.  A salt
- * cannot hold '$': it would add a part.
+ * Split encoded into its four '$'-separated parts, in a copy; NULL parts
+ * where it has fewer.  A salt cannot hold '$': it would add a part, which
+ * stays in the digest.
+ */
+static void
+split_hash(const char *encoded, char *parts[4])
+{
+	char	   *rest = pstrdup(encoded);
+
+	for (int i = 0; i < 4; i++)
+	{
+		char	   *dollar = rest != NULL && i < 3 ? strchr(rest, '$') : NULL;
+
+		parts[i] = rest;
+		if (dollar != NULL)
+			*dollar = '\0';
+		rest = dollar != NULL ? dollar + 1 : NULL;
+	}
+}
+
+/*
+ * Why encoded is not a well-formed pbkdf2_sha256 hash, or NULL when it is
+ * one: the algorithm, iterations a positive integer (of at most max), a
+ * salt that is not empty and the canonical base64 of a 32-byte digest
+ * (Django compares encoded hashes, so any other spelling verifies no
+ * password).  parsed gets the parts read.
+ */
+static const char *
+hash_problem(const char *encoded, int max, ParsedHash *parsed)
+{
+	char	   *parts[4];
+
+	split_hash(encoded, parts);
+	if (strcmp(parts[0], PBKDF2_ALGORITHM) != 0 || parts[1] == NULL)
+		return "it must start with \"" PBKDF2_ALGORITHM "$\"";
+	parsed->iterations = parts[2] != NULL ? parse_iterations(parts[1], max) : 0;
+	if (parsed->iterations == 0)
+		return "iterations must be a positive integer";
+	if (parts[3] == NULL)
+		return "hash is missing";
+	if (parts[2][0] == '\0')
+		return "salt must not be empty";
+	parsed->salt = parts[2];
+	if (strchr(parts[3], '$') != NULL || !decode_digest(parts[3], parsed->digest))
+		return "hash must be base64 of 32 bytes";
+	return NULL;
+}
+
+/*
+ * password_hash_problem: see password.h.  A fixture may give any count of
+ * iterations a Django hash can have.
+ */
+const char *
+password_hash_problem(const char *encoded)
+{
+	ParsedHash	parsed;
+	const char *problem = hash_problem(encoded, PG_INT32_MAX, &parsed);
+
+	explicit_bzero(parsed.digest, sizeof(parsed.digest));
+	return problem;
+}
+
+/*
+ * Split a stored hash into its parts.  False when it is not well-formed,
+ * or has more than PASSWORD_MAX_ITERATIONS: such a hash is never verified
+ * (that would take minutes of CPU on each apply), it is replaced.
  */
 static bool
 parse_hash(const char *encoded, ParsedHash *parsed)
 {
-	char	   *copy = pstrdup(encoded);
-	char	   *parts[4];
-	char	   *rest = copy;
-
-	for (int i = 0; i < 3; i++)
-	{
-		char	   *dollar = strchr(rest, '$');
-
-		if (dollar == NULL)
-			return false;
-		*dollar = '\0';
-		parts[i] = rest;
-		rest = dollar + 1;
-	}
-	parts[3] = rest;
-
-	if (strcmp(parts[0], PBKDF2_ALGORITHM) != 0 ||
-		strchr(parts[3], '$') != NULL || parts[2][0] == '\0')
-		return false;
-	parsed->iterations = parse_iterations(parts[1]);
-	parsed->salt = parts[2];
-	return parsed->iterations > 0 && decode_digest(parts[3], parsed->digest);
+	return hash_problem(encoded, PASSWORD_MAX_ITERATIONS, parsed) == NULL;
 }
 
 /*

@@ -20,7 +20,12 @@ extern char *password_hash(const char *password, int iterations);
 /* Does encoded (a Django hash) verify against password?  Constant time. */
 extern bool password_verify(const char *password, const char *encoded);
 
+/* Are two hashes the same (constant time)? */
 extern bool password_hashes_equal(const char *stored, const char *wanted);
 
-/* Is encoded a well-formed pbkdf2_sha256 hash? */
+/*
+ * Why encoded is not a well-formed pbkdf2_sha256 hash as Django writes
+ * one, or NULL when it is.  The hash is never quoted.
+ */
+extern const char *password_hash_problem(const char *encoded);
 #endif							/* SENTRY_FIXTURES_PASSWORD_H */

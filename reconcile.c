@@ -4,9 +4,11 @@
  *		Make a Sentry database match a validated fixture.
  *
  * One apply runs in the caller's transaction under an advisory lock, so
- * concurrent applies queue instead of racing.  It reads the catalog once,
- * then the organization and its teams here, and hands projects, keys and
- * the admin to their own files.  A dry run does the same work inside an
+ * concurrent applies queue instead of racing.  It reads the catalog and
+ * the migration levels once, then runs the steps in order, each in a
+ * file of its own (reconcile_int.h lists them): organization and teams,
+ * projects, keys, admin and users, tokens, and last the prune of what the
+ * fixture does not list.  A dry run does the same work inside an
  * internal subtransaction that is rolled back: the report rows, kept in
  * the caller's tuplestore, are exactly those of a real run.
  *
@@ -25,7 +27,6 @@
 #include "reconcile_int.h"
 #include "reconcile_util.h"
 #include "sentry_fixtures.h"
-#include "slug.h"
 #include "spiutil.h"
 
 /* Advisory lock key shared by every apply ("sentryfx" in ASCII) */

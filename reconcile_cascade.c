@@ -91,7 +91,6 @@ typedef struct CascadeEdge
 	char	   *ref_column;		/* the parent's column it refers to */
 	OnDelete	on_delete;
 	bool		foreign;		/* from a table that is not Sentry's */
-	bool		fallback;		/* a foreign key the relations do not list */
 	const char *conname;		/* the foreign key, NULL for none */
 	int			ncolumns;		/* of the foreign key */
 } CascadeEdge;
@@ -300,9 +299,8 @@ add_edge(CascadeGraph *graph, CascadeNode *child, CascadeNode *parent, const cha
  * Note a reference the fallback handles, for the NOTICE and the detail.
  */
 static void
-note_fallback(CascadeGraph *graph, CascadeEdge *edge)
+note_fallback(CascadeGraph *graph, const CascadeEdge *edge)
 {
-	edge->fallback = true;
 	appendStringInfo(&graph->fallback, "%s%s.%s (%s)",
 					 graph->fallback.len > 0 ? ", " : "", edge->child->name, edge->column,
 					 edge->on_delete == ON_DELETE_CASCADE ? "deleted" : "set to NULL");
@@ -852,9 +850,10 @@ cascade_delete(const SentryCatalog *catalog, const char *table, const int64 *ids
 
 	if (graph.fallback.len > 0)
 		ereport(NOTICE,
-				(errmsg("references into %s that Sentry's on_delete table does not list were handled by the fallback",
+				(errcode(ERRCODE_WARNING),
+				 errmsg("references into %s that Sentry's on_delete table does not list were handled by the fallback",
 						graph.root->qualified),
-				 errdetail("%s.", graph.fallback.data),
+				 errdetail("The references and what the fallback did: %s.", graph.fallback.data),
 				 errhint("This Sentry release has models the extension does not know; please report them.")));
 
 	MemoryContextSwitchTo(graph.scratch);

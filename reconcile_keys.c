@@ -224,13 +224,6 @@ find_free_key_of_project(const KeyIndex *index, int64 project_id)
 	return NULL;
 }
 
-/* Text equality where NULL equals only NULL */
-static bool
-same_text(const char *a, const char *b)
-{
-	return (a == NULL || b == NULL) ? a == b : strcmp(a, b) == 0;
-}
-
 /*
  * What a key is to hold: the fixture's public key, project, secret (the
  * key's own when the DSN has none), and, for an entry of keys, the entry's
@@ -253,7 +246,8 @@ key_values(const FixtureKey *fk, const ExistingKey *existing)
 
 	v.secret = fk->parsed.secret_key[0] != '\0' ? fk->parsed.secret_key
 		: existing ? existing->secret_key : random_hex_key();
-	v.status = (fk->listed && !fk->active) ? "1" : "0";
+	v.status = (fk->listed && !fk->active) ? CppAsString2(KEY_STATUS_INACTIVE)
+		: CppAsString2(KEY_STATUS_ACTIVE);
 	if (fk->listed)
 	{
 		v.label = fk->label.value ? fk->label.value

@@ -132,15 +132,6 @@ region_name(ReconcileState *state)
 	return state->region_name;
 }
 
-/* NULL-aware text equality */
-static bool
-same_text(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 /*
  * Bring the mapping rows of one spec in line for the source ids.
  */

@@ -95,7 +95,7 @@ typedef struct ExistingTeam
 	char	   *slug;
 } ExistingTeam;
 
-/* qsort/bsearch: teams by name, then id */
+/* qsort: teams by name, then id */
 static int
 team_name_cmp(const void *a, const void *b)
 {

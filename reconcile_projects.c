@@ -55,7 +55,7 @@ typedef struct ProjectIndex
 	int			nnamed;
 } ProjectIndex;
 
-/* qsort/bsearch: projects by id */
+/* qsort: projects by id */
 static int
 project_id_cmp(const void *a, const void *b)
 {
@@ -245,7 +245,8 @@ skip_project(ReconcileState *state, const FixtureProject *fp,
 								  INT64_FORMAT, by_id->id, by_id->name, by_name->name, by_name->id);
 
 	ereport(WARNING,
-			(errmsg("project \"%s\" skipped: %s", fp->name.value, detail),
+			(errcode(ERRCODE_WARNING),
+			 errmsg("project \"%s\" skipped: %s", fp->name.value, detail),
 			 errhint("Rename or delete one of the two projects in Sentry, or change the fixture.")));
 	report_row(&state->report, REPORT_SKIP, "project", fp->name.value, fp->parsed.project_id,
 			   detail);
@@ -331,7 +332,7 @@ typedef struct ExistingProjectTeam
 	char	   *team_name;
 } ExistingProjectTeam;
 
-/* qsort/bsearch: links by project id */
+/* qsort: links by project id */
 static int
 projectteam_cmp(const void *a, const void *b)
 {

@@ -23,7 +23,6 @@
 
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
-#include "reconcile_cascade.h"
 #include "utils/builtins.h"
 #include "utils/formatting.h"
 

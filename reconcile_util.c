@@ -2,11 +2,12 @@
  *
  * reconcile_util.c
  *		The reconciler's leaf helpers: new ids, inserts, slugs, report
- *		details, random keys and the scratch context of a step.
+ *		details, random keys, text comparison and the scratch context of
+ *		a step.
  *
  * Every step module (reconcile_org.c, reconcile_projects.c,
- * reconcile_keys.c, reconcile_users.c, reconcile_mapping.c,
- * reconcile_prune.c) uses these; they call nothing of the reconciler
+ * reconcile_newprojects.c, reconcile_keys.c, reconcile_tokens.c,
+ * reconcile_users.c, reconcile_mapping.c, reconcile_prune.c) uses these; they call nothing of the reconciler
  * above them, only the table writer, the catalog and the slug code, so the
  * call graph between the reconciler's files has no cycle (t/layering.sh
  * checks it).
@@ -172,4 +173,13 @@ reconcile_step(ReconcileState *state, ReconcileStep step)
 	step(state);
 	MemoryContextSwitchTo(oldcontext);
 	MemoryContextDelete(scratch);
+}
+
+/*
+ * same_text: see reconcile_util.h.
+ */
+bool
+same_text(const char *a, const char *b)
+{
+	return (a == NULL || b == NULL) ? a == b : strcmp(a, b) == 0;
 }

@@ -42,6 +42,9 @@ extern char *detail_cascade(const CascadeCount *cascade, const CascadeCount *map
 /* The slug this generation's Sentry gives a name */
 extern char *reconcile_slug(const ReconcileState *state, const char *name);
 
+/* Text equality where NULL equals only NULL */
+extern bool same_text(const char *a, const char *b);
+
 /* 32 lowercase hex characters from pg_strong_random() */
 extern char *random_hex_key(void);
 

@@ -70,7 +70,8 @@ void
 report_summary(const Report *report, bool dry_run)
 {
 	ereport(NOTICE,
-			(errmsg("%s: " INT64_FORMAT " created, " INT64_FORMAT " updated, "
+			(errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+			 errmsg("%s: " INT64_FORMAT " created, " INT64_FORMAT " updated, "
 					INT64_FORMAT " deleted, " INT64_FORMAT " skipped, "
 					INT64_FORMAT " unchanged",
 					dry_run ? "sentry_fixtures plan" : "sentry_fixtures applied",
@@ -80,7 +81,7 @@ report_summary(const Report *report, bool dry_run)
 }
 
 /*
- * "abcd..." for a secret, "" for none: enough to tell keys apart.
+ * "abcd..." for a secret, "(none)" for none: enough to tell keys apart.
  */
 char *
 report_secret_prefix(const char *secret)

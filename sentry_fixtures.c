@@ -5,8 +5,8 @@
  *
  * Each SQL function here is a thin shell: it unpacks its arguments, calls
  * the module that does the work (fixture.c, validate.c, reconcile.c,
- * bootstrap.c, dsn.c, password.c, catalog.c, urlprefix.c) and turns the
- * result into rows.
+ * export.c, bootstrap.c, dsn.c, password.c, catalog.c, levels.c,
+ * urlprefix.c) and turns the result into rows.
  *
  *-------------------------------------------------------------------------
  */
@@ -30,6 +30,7 @@
 #include "pg_compat.h"
 #include "reconcile.h"
 #include "sentry_fixtures.h"
+#include "spiutil.h"
 #include "urlprefix.h"
 #include "validate.h"
 
@@ -179,8 +180,7 @@ sentry_fixtures_validate(PG_FUNCTION_ARGS)
 
 	materialize_result(fcinfo, 4);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	spi_connect();
 	fixture = fixture_read(source, len);
 
 	foreach(lc, fixture->problems)
@@ -196,7 +196,7 @@ sentry_fixtures_validate(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 
-	SPI_finish();
+	spi_finish();
 	return (Datum) 0;
 }
 
@@ -345,8 +345,7 @@ apply_fixture(FunctionCallInfo fcinfo, const char *function, text *fixture_text,
 	materialize_result(fcinfo, 5);
 
 	nest_level = keep_statements_out_of_logs();
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	spi_connect();
 
 	fixture = fixture_read(source, len);
 	if (fixture->problems != NIL)
@@ -356,7 +355,7 @@ apply_fixture(FunctionCallInfo fcinfo, const char *function, text *fixture_text,
 
 	reconcile_apply(fixture, dry_run, rsinfo->setResult, rsinfo->setDesc);
 
-	SPI_finish();
+	spi_finish();
 	AtEOXact_GUC(true, nest_level);
 	return (Datum) 0;
 }
@@ -497,13 +496,12 @@ sentry_fixtures_export(PG_FUNCTION_ARGS)
 	text	   *result;
 	int			nest_level = keep_statements_out_of_logs();
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	spi_connect();
 	yaml = fixture_export(PG_GETARG_BOOL(0));
 	/* copy out before SPI_finish frees the procedure's memory */
 	MemoryContextSwitchTo(caller);
 	result = cstring_to_text(yaml);
-	SPI_finish();
+	spi_finish();
 	AtEOXact_GUC(true, nest_level);
 	PG_RETURN_TEXT_P(result);
 }
@@ -573,8 +571,7 @@ sentry_fixtures_info(PG_FUNCTION_ARGS)
 
 	materialize_result(fcinfo, 2);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	spi_connect();
 
 	catalog = catalog_read(sentry_fixtures_schema);
 	put_info(rsinfo, "schema", sentry_fixtures_schema);
@@ -600,6 +597,6 @@ sentry_fixtures_info(PG_FUNCTION_ARGS)
 	put_info(rsinfo, "password_iterations",
 			 psprintf("%d", sentry_fixtures_password_iterations));
 
-	SPI_finish();
+	spi_finish();
 	return (Datum) 0;
 }

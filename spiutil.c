@@ -17,6 +17,26 @@
 #include "spiutil.h"
 
 /*
+ * Connect to SPI, for an SQL entry point; any failure is a bug of ours.
+ */
+void
+spi_connect(void)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+}
+
+/*
+ * Disconnect from SPI (its procedure memory goes with it: copy out first).
+ */
+void
+spi_finish(void)
+{
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+}
+
+/*
  * The one way the extension runs SQL: SPI_execute_with_args with $n
  * parameters, returning SPI's result code.  SPI leaves its procedure
  * memory context current; going back to the caller's lets each step's
@@ -115,6 +135,30 @@ spi_get_bool(uint64 row, int col)
 	Datum		d = spi_get_datum(row, col, &isnull);
 
 	return !isnull && DatumGetBool(d);
+}
+
+/*
+ * A text[] column, as *n C strings; NULL (and *n = 0) for SQL NULL.
+ */
+char	  **
+spi_get_text_array(uint64 row, int col, int *n)
+{
+	bool		isnull;
+	Datum		d = spi_get_datum(row, col, &isnull);
+	Datum	   *elems;
+	bool	   *nulls;
+	char	  **values;
+	int			i;
+
+	*n = 0;
+	if (isnull)
+		return NULL;
+	deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, n);
+	values = palloc(Max(*n, 1) * sizeof(char *));
+	for (i = 0; i < *n; i++)
+		values[i] = TextDatumGetCString(elems[i]);
+	return values;
 }
 
 /*

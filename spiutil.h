@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * spiutil.h
- *		Small helpers for reading SPI results.
+ *		The one path for running SQL, and helpers for reading SPI results.
  *
  *-------------------------------------------------------------------------
  */
@@ -9,6 +9,10 @@
 #define SENTRY_FIXTURES_SPIUTIL_H
 
 #include "executor/spi.h"
+
+/* SPI_connect() and SPI_finish(), whose failure is a bug of ours */
+extern void spi_connect(void);
+extern void spi_finish(void);
 
 /*
  * Every statement goes through spi_exec(): $n parameters (nulls as for
@@ -28,6 +32,7 @@ extern uint64 spi_select(const char *sql, int nargs, Oid *argtypes, Datum *args)
 extern char *spi_get_text(uint64 row, int col);
 extern int64 spi_get_int64(uint64 row, int col);	/* NULL reads as 0 */
 extern bool spi_get_bool(uint64 row, int col);	/* NULL reads as false */
+extern char **spi_get_text_array(uint64 row, int col, int *n);	/* NULL: *n = 0 */
 
 /* An int8[] or text[] datum of n values (a NULL string is SQL NULL) */
 extern Datum int8_array_datum(const int64 *values, int n);

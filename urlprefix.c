@@ -59,7 +59,7 @@ stored_option_value(const char *schema)
 	if (spi_run(query, 1, argtypes, args, NULL, true, SPI_OK_SELECT) == 0)
 		return NULL;
 
-	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	return spi_get_text(0, 1);
 }
 
 /*
@@ -68,7 +68,7 @@ stored_option_value(const char *schema)
 char *
 url_prefix_lookup(Fixture *fixture, UrlPrefixSource *source)
 {
-	const char *schema = sentry_fixtures_schema ? sentry_fixtures_schema : "public";
+	const char *schema = sentry_fixtures_schema;
 	char	   *stored;
 	char	   *decoded;
 	const char *problem;

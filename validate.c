@@ -14,16 +14,12 @@
 #include "postgres.h"
 
 #include "catalog/pg_collation.h"
-#include "common/base64.h"
 #include "utils/formatting.h"
 
 #include "dsn.h"
+#include "password.h"
 #include "slug.h"
 #include "validate.h"
-
-/* Django's PBKDF2 hashes: pbkdf2_sha256$<iterations>$<salt>$<base64 hash> */
-#define PBKDF2_PREFIX "pbkdf2_sha256$"
-#define PBKDF2_SHA256_BYTES 32
 
 /* One value taking part in a uniqueness rule */
 typedef struct DuplicateItem
@@ -339,44 +335,6 @@ looks_like_email(const char *text)
 	domain = at + 1;
 	return domain[0] != '\0' && domain[0] != '.' && p[-1] != '.' &&
 		strstr(domain, "..") == NULL;
-}
-
-/*
- * Why a password hash is not a Django pbkdf2_sha256 hash, or NULL.  The
- * hash is secret enough never to be quoted.
- */
-const char *
-password_hash_problem(const char *hash)
-{
-	const char *iterations = hash + strlen(PBKDF2_PREFIX);
-	const char *salt;
-	const char *digest;
-	char		decoded[PBKDF2_SHA256_BYTES + 8];
-	int			digest_len;
-
-	if (strncmp(hash, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) != 0)
-		return "it must start with \"" PBKDF2_PREFIX "\"";
-
-	salt = strchr(iterations, '$');
-	if (salt == NULL || salt == iterations || salt - iterations > 10 ||
-		strspn(iterations, "0123456789") != (size_t) (salt - iterations) ||
-		iterations[0] == '0' || strtoll(iterations, NULL, 10) > PG_INT32_MAX)
-		return "iterations must be a positive integer";
-
-	salt++;
-	digest = strchr(salt, '$');
-	if (digest == NULL)
-		return "hash is missing";
-	if (digest == salt)
-		return "salt must not be empty";
-
-	digest++;
-	digest_len = strlen(digest);
-	if (strchr(digest, '$') != NULL || digest_len == 0 ||
-		pg_b64_dec_len(digest_len) > (int) sizeof(decoded) ||
-		pg_b64_decode(digest, digest_len, (void *) decoded, sizeof(decoded)) != PBKDF2_SHA256_BYTES)
-		return "hash must be base64 of 32 bytes";
-	return NULL;
 }
 
 /*

@@ -25,9 +25,6 @@ extern void fixture_validate(Fixture *fixture, const char *url_prefix,
 /* The bit of a user auth token scope in Sentry's scopes bitfield, or -1 */
 extern int	api_scope_bit(const char *scope);
 
-/* Why hash is not a Django pbkdf2_sha256 hash, or NULL when it is one */
-extern const char *password_hash_problem(const char *hash);
-
 /*
  * Parse, find the url prefix, validate.  Needs an SPI connection (the url
  * prefix may come from sentry_option).  Problems are in fixture->problems,

@@ -500,6 +500,18 @@ def measure_pbkdf2(server, runs):
     return statistics.median(ours), statistics.median(python)
 
 
+def server_arguments(description, schema_help="Sentry dump the databases start from"):
+    """An argument parser with the options every benchmark takes: the server
+    to run on (its socket directory and port) and, unless schema_help is
+    None, the dump its databases start from."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--host", required=True, help="server socket directory")
+    parser.add_argument("--port", required=True, type=int)
+    if schema_help is not None:
+        parser.add_argument("--schema", required=True, help=schema_help)
+    return parser
+
+
 def log(args, message):
     if args.verbose:
         print(message, file=sys.stderr, flush=True)
@@ -610,10 +622,7 @@ def print_report(args, results, per_object, memory, pbkdf2):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--host", required=True, help="server socket directory")
-    parser.add_argument("--port", required=True, type=int)
-    parser.add_argument("--schema", required=True, help="Sentry dump the databases start from")
+    parser = server_arguments(__doc__)
     parser.add_argument("--sizes", default="100,1000,10000", help="project counts")
     parser.add_argument("--runs", default=5, type=int, help="repetitions per case")
     parser.add_argument("--per-object-size", default=1000, type=int)

@@ -13,12 +13,11 @@
 # timed from sending the statement to the end of COMMIT, with the
 # backend's peak private memory (RssAnon sampled every ms, above the
 # backend's before) and its VmHWM.  Prints both figures and their ratio.
-import argparse
 import time
 
 import psycopg2
 
-from bench import PeakSampler, backend_pid, vm_kb
+from bench import PeakSampler, backend_pid, server_arguments, vm_kb
 
 # What each generation's big dependants are: the table under the groups,
 # and how its rows are made from a group id g
@@ -131,9 +130,7 @@ def timed(args, template, run):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", required=True)
-    parser.add_argument("--port", type=int, required=True)
+    parser = server_arguments(__doc__, schema_help=None)
     parser.add_argument("--schema9", required=True)
     parser.add_argument("--schema-current", required=True)
     parser.add_argument("--rows", type=int, default=1000000, help="dependent rows in all")

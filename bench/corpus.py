@@ -17,14 +17,13 @@
 # It prints the slowest and the largest cases, and whether the targets
 # hold: every case refused within a second over its floor, and no backend
 # more than 256 MB over its floor.
-import argparse
 import subprocess
 import sys
 import time
 
 import psycopg2
 
-from bench import backend_pid, vm_kb
+from bench import backend_pid, server_arguments, vm_kb
 
 START_FIXTURE = """organization: Practo
 url_prefix: https://sentry.example.com
@@ -119,10 +118,7 @@ def measure(args, name, db, text):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--host", required=True, help="server socket directory")
-    parser.add_argument("--port", required=True, type=int)
-    parser.add_argument("--schema", required=True, help="Sentry dump the databases start from")
+    parser = server_arguments(__doc__)
     parser.add_argument("--tdir", required=True, help="the t/ folder (HostileFixtures.pm, corpus/)")
     parser.add_argument("--workdir", required=True, help="where the cases are written")
     args = parser.parse_args()

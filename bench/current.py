@@ -16,7 +16,6 @@
 # same rows into a fresh database with one INSERT ... SELECT FROM
 # unnest($1::text[], ...) per table (the extension's own way of writing),
 # in one transaction.
-import argparse
 import statistics
 import subprocess
 import sys
@@ -114,10 +113,7 @@ def run_size(server, args, nprojects, results):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--host", required=True, help="server socket directory")
-    parser.add_argument("--port", required=True, type=int)
-    parser.add_argument("--schema", required=True, help="sentry-current-full.sql")
+    parser = bench.server_arguments(__doc__, "sentry-current-full.sql")
     parser.add_argument("--sizes", default="1000,10000", help="project counts")
     parser.add_argument("--runs", default=3, type=int, help="repetitions per case")
     parser.add_argument("--verbose", action="store_true", help="progress on stderr")

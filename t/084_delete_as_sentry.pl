@@ -209,7 +209,7 @@ SQL
 	{
 		like($delete, qr/\|replaced by project id 400; \d+ dependent rows in \d+ tables deleted, 2 references set to NULL; not in Sentry's on_delete table, by the fallback: sentry_futuremodel.other_project_id \(set to NULL\), sentry_futuremodel.project_id \(deleted\)$/,
 			"$generation: the delete row counts the SET_NULL references and names the fallback's");
-		like($stderr, qr/NOTICE:  references into public.sentry_project that Sentry's on_delete table does not list were handled by the fallback\nDETAIL:  sentry_futuremodel.other_project_id \(set to NULL\), sentry_futuremodel.project_id \(deleted\)./,
+		like($stderr, qr/NOTICE:  references into public.sentry_project that Sentry's on_delete table does not list were handled by the fallback\nDETAIL:  The references and what the fallback did: sentry_futuremodel.other_project_id \(set to NULL\), sentry_futuremodel.project_id \(deleted\)./,
 			"$generation: a NOTICE names the references the fallback handled");
 		is($node->safe_psql($db, q{
 			SELECT (SELECT count(*) FROM workflow_engine_detector WHERE id = 900)

@@ -391,7 +391,7 @@ $db = new_db('sentry24', q{DO $$DECLARE t text; BEGIN
 	DELETE FROM django_migrations WHERE app IN ('workflow_engine', 'sentry');
 	INSERT INTO django_migrations (app, name, applied) VALUES ('sentry', '0742_level_of_a_24_release', now());});
 (undef, undef, $err) = $node->psql($db, "SELECT count(*) FROM sentry_fixtures_apply($two)");
-like($err, qr/NOTICE:  Sentry app "sentry" is at migration 0742_level_of_a_24_release, older than the oldest level sentry_fixtures knows\nDETAIL:  Rows are written as Sentry writes them at migration 0001_squashed_0904_onboarding_task_project_id_idx\./,
+like($err, qr/NOTICE:  migration 0742_level_of_a_24_release of Sentry app "sentry" is older than the oldest level sentry_fixtures knows\nDETAIL:  Rows are written as Sentry writes them at migration 0001_squashed_0904_onboarding_task_project_id_idx\./,
 	'no workflow_engine, sentry 0742: a NOTICE names the level and the nearest known one');
 is($node->safe_psql($db, $shape_24),
 	join("\n", map { "$_|rules=$rule|keydata=$keydata|options=sentry:option-epoch=13" } (1001, 1002)),
@@ -401,7 +401,7 @@ is(apply_rows_and_writes($node, $db, $two), "0\n0", 'no workflow_engine: applyin
 $db = new_db('newer', sprintf($set_level, 'workflow_engine',
 		'0001_squashed_0114_sanitize_dynamic_form_field_choices', '0131_level_not_yet_known'));
 (undef, undef, $err) = $node->psql($db, "SELECT count(*) FROM sentry_fixtures_apply($two)");
-like($err, qr/NOTICE:  Sentry app "workflow_engine" is at migration 0131_level_not_yet_known, newer than the newest level sentry_fixtures knows/,
+like($err, qr/NOTICE:  migration 0131_level_not_yet_known of Sentry app "workflow_engine" is newer than the newest level sentry_fixtures knows/,
 	'workflow_engine 0131: a NOTICE says the level is newer than known');
 is($node->safe_psql($db, $shape),
 	expected_shape(det => $detectors, wf => "$workflow/rules=$label\@true", rules => $rule),
