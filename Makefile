@@ -62,7 +62,8 @@ SHLIB_LINK = $(shell pkg-config --libs yaml-0.1 libcrypto)
 # PostgreSQL's own headers have unused parameters in inline functions.
 # Warnings stay warnings here, so that a newer compiler than ours does not
 # fail a user's build; the test scripts and CI turn them into errors
-# (test.sh, sanitize.sh and t/pg_matrix.sh pass WERROR=-Werror).
+# (test.sh and t/pg_matrix.sh pass WERROR=-Werror; sanitize.sh sets all of
+# PG_CFLAGS, -Werror included).
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter $(WERROR)
 
 PG_CONFIG ?= pg_config

@@ -32,7 +32,8 @@ pgbin=$(pg_config --bindir)
 sanitize=${SANITIZE:-address,undefined}
 
 work=$(mktemp -d /tmp/sentry_fixtures-sanitize.XXXXXX)
-trap 'su postgres -s /bin/bash -c "pg_ctl -D $work/regress-data -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+# the server is stopped before its directory goes (Debian has no pg_ctl in PATH)
+trap 'su postgres -s /bin/bash -c "$pgbin/pg_ctl -D $work/regress-data -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 cp -a "$top" "$work/src"
 mkdir -p "$work/reports" "$work/bin" "$work/inst" "$work/sock"
 

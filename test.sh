@@ -6,8 +6,9 @@
 # builds and installs the extension (setup.sh), then, as the postgres user
 # (initdb refuses root), runs the pg_regress suite on a throwaway cluster
 # made by pg_virtualenv and the TAP suite (which makes its own clusters;
-# TAP_JOBS files at a time, default one per core), then the static checks
-# (static-check.sh: cppcheck and clang-tidy), then, as root, builds the
+# TAP_JOBS files at a time, default one per core), then the structure
+# rules (t/layering.sh) and the static checks (static-check.sh: cppcheck
+# and clang-tidy), then, as root, builds the
 # Debian package, installs it and uses it (t/deb_install.sh), then builds
 # the container image with podman and runs the init container and the
 # docs' compose example in it (t/container_init.sh).  The last line is "N
@@ -80,8 +81,9 @@ static_status=0
 ./static-check.sh >"$log/static" 2>&1 || static_status=$?
 cat "$log/static"
 
-# The Debian package last: installing it replaces the installed extension
-# files (with the same build); the script puts the working tree's back
+# The Debian package after the suites: installing it replaces the
+# installed extension files (with the same build); the script puts the
+# working tree's back
 deb_status=0
 ./t/deb_install.sh >"$log/deb" 2>&1 || deb_status=$?
 cat "$log/deb"

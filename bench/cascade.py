@@ -44,7 +44,7 @@ FIXTURE = """organization: %s
 url_prefix: http://sentry.test
 admin:
   email: admin@example.com
-  password_hash: pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$0123456789abcdefghijklmnopqrstuvwxyzABCDEFG=
+  password_hash: pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$0123456789abcdefghijklmnopqrstuvwxyzABCDEFE=
 teams:
   - name: Backend
     projects:

@@ -1,8 +1,10 @@
 --
--- 09_srf_declarations: each set-returning function checks that the
--- columns it is declared with are the columns of the rows it returns, and
--- refuses another declaration with an error instead of writing past the
--- caller's row.
+-- 09_srf_declarations: a set-returning function checks that the columns
+-- it is declared with are the columns of the rows it returns, and refuses
+-- another declaration with an error instead of writing past the caller's
+-- row; shown for sentry_dsn_parse, sentry_fixtures_info and
+-- sentry_fixtures_validate (the others build their rows the same way,
+-- through materialize_result()).
 --
 CREATE FUNCTION dsn_parse_declared_short(dsn text, OUT scheme text, OUT public_key text)
 RETURNS SETOF record AS '$libdir/sentry_fixtures', 'sentry_dsn_parse' LANGUAGE C STRICT;

@@ -4,7 +4,8 @@
 # it names, of "sentry-fixtures --version", of the newest entries of
 # CHANGELOG.md and debian/changelog, and there is an update script from
 # every older release's install script; debian/pgversions and META.json
-# claim the majors tested (13 to 18); the license is the PostgreSQL
+# claim the majors supported (13 to 18: tested on 13, 15, 17 and 18, with
+# 14 and 16 between them); the license is the PostgreSQL
 # License in LICENSE, META.json and debian/copyright.  Needs no server.
 use strict;
 use warnings;
@@ -55,8 +56,8 @@ for my $script (glob("$top/sentry_fixtures--*.sql"))
 	ok(-f "$top/sentry_fixtures--$old--$version.sql", "an update script leads from $old to $version");
 }
 
-# The PostgreSQL majors claimed are those pg_compat.h and t/pg_matrix.sh
-# cover: 13 to 18
+# The PostgreSQL majors claimed are those pg_compat.h bridges and
+# t/pg_matrix.sh brackets: 13 to 18
 is(slurp('debian/pgversions'), join('', map { "$_\n" } 13 .. 18), 'debian/pgversions lists 13 to 18');
 is($meta->{prereqs}{runtime}{requires}{PostgreSQL}, '13.0.0', 'META.json requires PostgreSQL 13');
 

@@ -13,7 +13,7 @@
 # password, a DSN's key): neither the problems nor the apply's error may
 # show it.
 # (How long each case takes, and how much memory, is measured by
-# bench/corpus.sh.)
+# bench/run.sh --corpus.)
 use strict;
 use warnings;
 use FindBin;
@@ -45,7 +45,7 @@ organization: Practo
 url_prefix: https://sentry.example.com
 admin:
   email: admin@example.com
-  password_hash: pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$0123456789abcdefghijklmnopqrstuvwxyzABCDEFG=
+  password_hash: pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$0123456789abcdefghijklmnopqrstuvwxyzABCDEFE=
 teams:
   - name: Backend
     projects:

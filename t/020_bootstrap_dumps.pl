@@ -9,14 +9,14 @@ use PostgreSQL::Test::Utils;
 use IPC::Run;
 use Test::More;
 use lib $FindBin::Bin;
-use SentryTest qw(schema_of);
+use SentryTest qw(schema_of sentry_schemas);
 
-my $schemas = $ENV{SENTRY_SCHEMAS} // '';
+my $schemas = sentry_schemas();
 my %dump = map { $_ => "$schemas/sentry-$_.sql" } qw(9.0 9.1 modern-subset);
 my @missing = grep { !-r $_ } sort values %dump;
 if (@missing)
 {
-	my $why = "Sentry dumps not readable under SENTRY_SCHEMAS='$schemas': @missing";
+	my $why = "Sentry dumps not readable in $schemas (set SENTRY_SCHEMAS): @missing";
 	plan skip_all => $why unless ($ENV{CI} // '') eq 'true';
 	fail($why);
 	done_testing();

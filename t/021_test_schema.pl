@@ -11,7 +11,7 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use lib $FindBin::Bin;
-use SentryTest qw(schema_of);
+use SentryTest qw(schema_of sentry_schemas);
 
 my $schema_file = "$FindBin::Bin/sentry9_test_schema.sql";
 
@@ -86,7 +86,7 @@ is($node->safe_psql('booted', q{
 	'38 38', 'every foreign key is DEFERRABLE INITIALLY DEFERRED with no ON DELETE action');
 
 # The tables compared with the real Sentry 9.0 dump
-my $dump = ($ENV{SENTRY_SCHEMAS} // '') . '/sentry-9.0.sql';
+my $dump = sentry_schemas() . '/sentry-9.0.sql';
 SKIP:
 {
 	if (!-r $dump)

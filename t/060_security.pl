@@ -40,7 +40,7 @@ url_prefix: https://sentry.example.com
 admin:
   username: admin
   email: admin\@example.com
-  password_hash: pbkdf2_sha256\$1000\$abcdefghijklmnopqrstuv\$0123456789abcdefghijklmnopqrstuvwxyzABCDEFG=
+  password_hash: pbkdf2_sha256\$1000\$abcdefghijklmnopqrstuv\$0123456789abcdefghijklmnopqrstuvwxyzABCDEFE=
 teams:
   - name: Backend
     projects:
@@ -150,6 +150,12 @@ my $as_applier = $node->safe_psql('sentry',
 	"SELECT action, kind, name FROM sentry_fixtures_plan(\$f\$$fixture\$f\$) ORDER BY 1, 2, 3",
 	extra_params => [ '-U', 'applier' ]);
 like($as_applier, qr/create\|project\|api/, 'applier: plan works with the table privileges');
+$as_applier = $node->safe_psql('sentry',
+	"SELECT action, kind, name FROM sentry_fixtures_apply(\$f\$$fixture\$f\$) ORDER BY 1, 2, 3",
+	extra_params => [ '-U', 'applier' ]);
+like($as_applier, qr/create\|project\|api/, 'applier: apply works with the table privileges');
+is($node->safe_psql('sentry', "SELECT count(*) FROM sentry_project WHERE id IN (23, 24, 35)"),
+	'3', 'applier: the projects were written');
 $node->psql('sentry', "SELECT * FROM sentry_fixtures_validate('teams: []')",
 	stdout => \$out, stderr => \$err, extra_params => [ '-U', 'applier' ]);
 like($err, qr/permission denied for function sentry_fixtures_validate/,

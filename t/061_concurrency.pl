@@ -37,7 +37,7 @@ sub big_fixture
 	my ($n, $first, $tag) = @_;
 	my $yml = "organization: Practo\nurl_prefix: https://sentry.example.com\n"
 	  . "admin:\n  email: admin\@example.com\n"
-	  . "  password_hash: pbkdf2_sha256\$1000\$abcdefghijklmnopqrstuv\$0123456789abcdefghijklmnopqrstuvwxyzABCDEFG=\n"
+	  . "  password_hash: pbkdf2_sha256\$1000\$abcdefghijklmnopqrstuv\$0123456789abcdefghijklmnopqrstuvwxyzABCDEFE=\n"
 	  . "teams:\n";
 	for my $i (0 .. $n - 1)
 	{

@@ -73,7 +73,7 @@ $$),
 ($$organization: New Org
 admin:
   email: root@example.com
-  password_hash: pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$0123456789abcdefghijklmnopqrstuvwxyzABCDEFG=
+  password_hash: pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$0123456789abcdefghijklmnopqrstuvwxyzABCDEFE=
 teams:
   - name: Internal
     projects:

@@ -71,10 +71,11 @@ CREATE TABLE loaded.sentry_projectkey (id integer, secret_key varchar(32));
 INSERT INTO loaded.sentry_projectkey VALUES (1, '$dump_secret');
 SQL
 close $fh;
-is($node->safe_psql('postgres', $explain . qq{
+my $booted = $node->safe_psql('postgres', $explain . qq{
 	SET sentry_fixtures.schema = 'loaded';
-	SELECT loaded FROM sentry_schema_bootstrap(pg_read_file('$dump'));}),
-	't', 'the dump was loaded');
+	SELECT loaded FROM sentry_schema_bootstrap(pg_read_file('$dump'));
+	SHOW auto_explain.log_nested_statements;});
+is($booted, "t\non", "the dump was loaded, and the caller's auto_explain setting is back after it");
 
 my $log = substr(slurp_file($node->logfile), $log_start);
 like($log, qr/Query Text: SELECT count\(\*\) FROM fixtures f, sentry_fixtures_apply/,

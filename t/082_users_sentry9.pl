@@ -1,6 +1,8 @@
 # users: on the real Sentry 9.0 and 9.1 schemas: users created and matched
 # by email, their roles and teams, a password Django verifies, export and
-# round trip with users, and prune removing memberships (never users).
+# round trip with users, and prune removing memberships (never users);
+# an apply of 100 users runs as many statements as one of 10
+# (pg_stat_statements).
 use strict;
 use warnings;
 use FindBin;

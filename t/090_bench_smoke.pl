@@ -1,6 +1,7 @@
 # The benchmark (bench/bench.py) in smoke mode: 100 projects, one run, on a
 # throwaway cluster, so that it cannot rot.  It is not a timed test: only
-# that it runs, prints its table and that the noop apply wrote no row.
+# that it runs, prints its table, that the noop apply wrote no row, and
+# that it measures the per-object approach, peak memory and PBKDF2.
 use strict;
 use warnings;
 use FindBin;
@@ -8,15 +9,12 @@ use lib $FindBin::Bin;
 use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
-use SentryTest qw(sentry_dump new_sentry_node);
+use SentryTest qw(sentry_schemas new_sentry_node);
 use Test::More;
 
-# The real 9.0 dump, else the test schema; sentry_dump() fails in CI and
-# skips elsewhere when neither is there.
-my $dir = $ENV{SENTRY_SCHEMAS} // "$FindBin::Bin/../../shared/sentry-schemas";
-my $schema = "$dir/sentry-9.0.sql";
+# The real 9.0 dump, else the test schema the tree ships
+my $schema = sentry_schemas() . '/sentry-9.0.sql';
 $schema = "$FindBin::Bin/sentry9_test_schema.sql" unless -f $schema;
-$schema = sentry_dump('sentry-9.0.sql') unless -f $schema;
 
 system('/usr/bin/python3', '-c', 'import psycopg2') == 0
   or BAIL_OUT('python3-psycopg2 is missing: run setup.sh');

@@ -6,7 +6,7 @@
 # "# at: <path> <line>:<col>", is where that problem must point), and
 # inputs too large or too odd to keep in files, made here: deep nesting,
 # billion laughs, invalid UTF-8, NUL bytes, huge scalars, many problems.
-# t/010_corpus.pl checks what each gives; bench/corpus.sh measures the
+# t/010_corpus.pl checks what each gives; bench/run.sh --corpus measures the
 # time and memory each takes.
 package HostileFixtures;
 

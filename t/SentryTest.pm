@@ -13,18 +13,24 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-our @EXPORT_OK = qw(sentry_dump sentry9_dumps new_sentry_node load_sentry_dump django_check_password
+our @EXPORT_OK = qw(sentry_schemas sentry_dump sentry9_dumps new_sentry_node load_sentry_dump django_check_password
   table_checksum table_checksum_query sequence_values SEQUENCE_VALUES_QUERY schema_of
   state_digest write_fixture rule_keys rule_projects_sql rule_teams_yaml plan_then_apply
   apply_rows_and_writes extension_default_version password_superuser apply_statements);
 
-# Path of a dump in ../shared/sentry-schemas (or $SENTRY_SCHEMAS); when it
-# is missing, fail under CI=true, else skip the whole test file.
+# The folder of the real Sentry dumps: $SENTRY_SCHEMAS, else
+# ../shared/sentry-schemas beside the checkout
+sub sentry_schemas
+{
+	return $ENV{SENTRY_SCHEMAS} // dirname(__FILE__) . '/../../shared/sentry-schemas';
+}
+
+# Path of a dump in sentry_schemas(); when it is missing, fail under
+# CI=true, else skip the whole test file.
 sub sentry_dump
 {
 	my ($name) = @_;
-	my $dir = $ENV{SENTRY_SCHEMAS} // dirname(__FILE__) . '/../../shared/sentry-schemas';
-	my $path = "$dir/$name";
+	my $path = sentry_schemas() . "/$name";
 	return $path if -f $path;
 	if (($ENV{CI} // '') eq 'true')
 	{

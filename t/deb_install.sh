@@ -2,7 +2,7 @@
 #
 # t/deb_install.sh: build the Debian package, install it, and use it.
 #
-# Run by test.sh as root after the other tests, inside its lock: installing
+# Run by test.sh as root after the test suites, inside its lock: installing
 # the package replaces the files "make install" put in the server's
 # directories with the same build from the package; at the end the package
 # is purged and "make install" puts the working tree's build back.  The

@@ -8,7 +8,7 @@
 #   t/pg_matrix.sh --tools         (only install mmdebstrap on the host)
 #
 # Majors and suites: 13 bullseye, 15 bookworm, 17 trixie, 18 sid (no
-# Debian release has 14; 13 and 15 bracket it).  For each major: make the
+# Debian release has 14 or 16; 13 and 15, and 15 and 17, bracket them).  For each major: make the
 # chroot or reuse the cached one, copy the tree and ../shared/sentry-schemas
 # into it, build with -Wall -Wextra -Werror, install the build into the
 # chroot's PostgreSQL, then run, as the postgres user, pg_regress on a
@@ -36,8 +36,8 @@
 # than two and then the third, and oversubscribed); the last major, which
 # ends alone, runs two TAP files at a time.  The mutation fuzz test
 # (t/063_fuzz.pl) runs MATRIX_FUZZ_COUNT variants (default 5000, one
-# batch; 100,000 on the host's test.sh, 20,000 in sanitize.sh): the
-# variants exercise the YAML reader and validator, which do not differ
+# batch; 100,000 on the host's test.sh, 20,000 in .ci/run's sanitize.sh):
+# the variants exercise the YAML reader and validator, which do not differ
 # between majors.  Every other test runs as it does on the host.
 # PROVE_TESTS, as for make, restricts the TAP files.
 #
