@@ -577,6 +577,9 @@ load_dump(const char *dump, size_t len, const BootstrapOptions *options,
 	MemoryContextDelete(scratch);
 }
 
+/*
+ * bootstrap_load: see bootstrap.h.
+ */
 BootstrapResult
 bootstrap_load(const char *dump, size_t len, const BootstrapOptions *options)
 {

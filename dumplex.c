@@ -43,6 +43,7 @@ is_ident_char(unsigned char c)
 	return is_tag_char(c) || c == '$';
 }
 
+/* Whitespace between tokens, as the SQL scanner has it (newlines apart) */
 static inline bool
 is_space(unsigned char c)
 {
@@ -70,6 +71,9 @@ report_unclosed(const char *construct, int line)
 			 errhint("The dump is probably truncated.")));
 }
 
+/*
+ * dumplex_init: see dumplex.h.
+ */
 void
 dumplex_init(DumpLexer *lexer, const char *dump, size_t len)
 {
@@ -358,6 +362,9 @@ scan_statement(DumpLexer *lexer, bool standard_strings, DumpItem *item)
 			 errhint("The dump is probably truncated.")));
 }
 
+/*
+ * dumplex_next: see dumplex.h.
+ */
 void
 dumplex_next(DumpLexer *lexer, bool standard_strings, DumpItem *item)
 {
@@ -379,6 +386,9 @@ dumplex_next(DumpLexer *lexer, bool standard_strings, DumpItem *item)
 		scan_statement(lexer, standard_strings, item);
 }
 
+/*
+ * dumplex_first_token: see dumplex.h.
+ */
 const char *
 dumplex_first_token(DumpLexer *lexer)
 {
@@ -393,6 +403,9 @@ dumplex_first_token(DumpLexer *lexer)
 	}
 }
 
+/*
+ * dumplex_copy_data: see dumplex.h.
+ */
 void
 dumplex_copy_data(DumpLexer *lexer, DumpItem *data)
 {

@@ -438,6 +438,7 @@ emit_pair(yaml_emitter_t *emitter, const char *key, const char *value)
 	emit_scalar(emitter, value);
 }
 
+/* The start and end of a block mapping, and of a block sequence */
 static void
 emit_mapping_start(yaml_emitter_t *emitter)
 {

@@ -55,8 +55,12 @@ typedef struct FixtureParser
 	Fixture    *fixture;
 	int			depth;			/* open maps and lists */
 	bool		skipping;		/* inside skip_node(): scalars not copied */
-	int			teams_allocated;
+	int			teams_allocated;	/* room in the arrays of entries */
 	int			projects_allocated;
+	int			keys_allocated; /* of key_project */
+	int			users_allocated;
+	int			tokens_allocated;
+	int			list_team;		/* the team whose projects list is read */
 	int			key_project;	/* the project whose keys list is read */
 	bool		dsn_seen;		/* the project being read has a dsn key */
 	bool		keys_seen;		/* ... or a keys key */
@@ -626,8 +630,86 @@ read_map(FixtureParser *parser, const FixtureMapSpec *spec, int item,
 }
 
 /*
- * Add an empty team or project, growing the array as needed.  Returns its
- * index, or -1 past the limit (reported once; reading stops).
+ * A kind of list of maps: the spec of its items, a function that adds an
+ * empty entry for an item (its index, or -1 past the limit: reading
+ * stops) and one that checks the entry once read (NULL for none).
+ */
+typedef int (*FixtureEntryAdder) (FixtureParser *parser, FixtureEvent *ev, const char *path);
+typedef void (*FixtureEntryCheck) (FixtureParser *parser, int index, FixtureEvent *ev,
+								   const char *path);
+
+typedef struct FixtureListSpec
+{
+	const FixtureMapSpec *item;
+	FixtureEntryAdder add;
+	FixtureEntryCheck check;
+} FixtureListSpec;
+
+/*
+ * The items of a list of maps, up to its end; an item that is not a map is
+ * a problem, and skipped.  Returns how many items were read.
+ */
+static int
+read_map_items(FixtureParser *parser, const FixtureListSpec *spec, const char *path)
+{
+	FixtureEvent ev;
+	int			i;
+
+	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
+	{
+		char	   *item_path = psprintf("%s[%d]", path, i);
+		int			index;
+
+		if (!check_node(parser, &ev, item_path))
+			continue;
+		if (ev.type != YAML_MAPPING_START_EVENT)
+		{
+			event_problem(parser, item_path, &ev, "expected a map with keys %s, found %s",
+						  allowed_keys(spec->item), node_kind(&ev));
+			skip_node(parser, item_path, &ev);
+			continue;
+		}
+		if ((index = spec->add(parser, &ev, item_path)) < 0)
+			break;
+		read_map(parser, spec->item, index, &ev, item_path);
+		if (spec->check != NULL)
+			spec->check(parser, index, &ev, item_path);
+	}
+	return i;
+}
+
+/*
+ * Is there room for one more of the count entries of a kind the fixture
+ * may hold at most max of?  Past the limit the problem is reported (once:
+ * reading stops).
+ */
+static bool
+below_limit(FixtureParser *parser, FixtureEvent *ev, const char *path,
+			int count, int max, const char *what)
+{
+	if (count < max)
+		return true;
+	event_problem(parser, path, ev, "fixture has more than %d %s", max, what);
+	parser->fixture->truncated = true;
+	return false;
+}
+
+/*
+ * The array of n entries of size bytes, with room for *allocated, or a
+ * larger copy when it is full: room for entry n.
+ */
+static void *
+grow_entries(void *array, int n, int *allocated, size_t size)
+{
+	if (n < *allocated)
+		return array;
+	*allocated = Max(8, *allocated * 2);
+	return array ? repalloc(array, *allocated * size) : palloc(*allocated * size);
+}
+
+/*
+ * Add an empty team, growing the array as needed.  Returns its index, or
+ * -1 past the limit (reported once; reading stops).
  */
 static int
 add_team(FixtureParser *parser, FixtureEvent *ev, const char *path)
@@ -635,20 +717,10 @@ add_team(FixtureParser *parser, FixtureEvent *ev, const char *path)
 	Fixture    *fixture = parser->fixture;
 	FixtureTeam *team;
 
-	if (fixture->nteams >= FIXTURE_MAX_TEAMS)
-	{
-		event_problem(parser, path, ev, "fixture has more than %d teams",
-					  FIXTURE_MAX_TEAMS);
-		fixture->truncated = true;
+	if (!below_limit(parser, ev, path, fixture->nteams, FIXTURE_MAX_TEAMS, "teams"))
 		return -1;
-	}
-	if (fixture->nteams == parser->teams_allocated)
-	{
-		parser->teams_allocated = Max(16, parser->teams_allocated * 2);
-		fixture->teams = fixture->teams
-			? repalloc(fixture->teams, parser->teams_allocated * sizeof(FixtureTeam))
-			: palloc(parser->teams_allocated * sizeof(FixtureTeam));
-	}
+	fixture->teams = grow_entries(fixture->teams, fixture->nteams,
+								  &parser->teams_allocated, sizeof(FixtureTeam));
 	team = &fixture->teams[fixture->nteams];
 	memset(team, 0, sizeof(FixtureTeam));
 	team->path = pstrdup(path);
@@ -657,26 +729,19 @@ add_team(FixtureParser *parser, FixtureEvent *ev, const char *path)
 	return fixture->nteams++;
 }
 
+/*
+ * Add an empty project of team, as add_team does.
+ */
 static int
 add_project(FixtureParser *parser, int team, FixtureEvent *ev, const char *path)
 {
 	Fixture    *fixture = parser->fixture;
 	FixtureProject *project;
 
-	if (fixture->nprojects >= FIXTURE_MAX_PROJECTS)
-	{
-		event_problem(parser, path, ev, "fixture has more than %d projects",
-					  FIXTURE_MAX_PROJECTS);
-		fixture->truncated = true;
+	if (!below_limit(parser, ev, path, fixture->nprojects, FIXTURE_MAX_PROJECTS, "projects"))
 		return -1;
-	}
-	if (fixture->nprojects == parser->projects_allocated)
-	{
-		parser->projects_allocated = Max(16, parser->projects_allocated * 2);
-		fixture->projects = fixture->projects
-			? repalloc(fixture->projects, parser->projects_allocated * sizeof(FixtureProject))
-			: palloc(parser->projects_allocated * sizeof(FixtureProject));
-	}
+	fixture->projects = grow_entries(fixture->projects, fixture->nprojects,
+									 &parser->projects_allocated, sizeof(FixtureProject));
 	project = &fixture->projects[fixture->nprojects];
 	memset(project, 0, sizeof(FixtureProject));
 	project->team_index = team;
@@ -693,6 +758,7 @@ enum
 };
 static const char *const rate_limit_keys[] = {"count", "window", NULL};
 
+/* One value of a key's rate_limit map, into the key being read */
 static void
 read_rate_limit_value(FixtureParser *parser, int item, int key,
 					  FixtureEvent *value, const char *path)
@@ -720,6 +786,7 @@ enum
 };
 static const char *const key_keys[] = {"label", "dsn", "active", "rate_limit", NULL};
 
+/* One value of an entry of a project's keys list */
 static void
 read_key_value(FixtureParser *parser, int item, int key,
 			   FixtureEvent *value, const char *path)
@@ -754,33 +821,24 @@ static const FixtureMapSpec key_spec = {
 };
 
 /*
- * Add an empty key to a project, growing its array (to *allocated
- * entries).  Returns its index, or -1 past the limit (reported once;
+ * Add an empty listed key to the project whose keys list is read, growing
+ * its array.  Returns its index, or -1 past the limit (reported once;
  * reading stops).
  */
 static int
-add_key(FixtureParser *parser, FixtureProject *project, FixtureEvent *ev,
-		const char *path, int *allocated)
+add_key(FixtureParser *parser, FixtureEvent *ev, const char *path)
 {
 	Fixture    *fixture = parser->fixture;
+	FixtureProject *project = &fixture->projects[parser->key_project];
 	FixtureKey *fk;
 
-	if (fixture->nkeys >= FIXTURE_MAX_KEYS)
-	{
-		event_problem(parser, path, ev, "fixture has more than %d project keys",
-					  FIXTURE_MAX_KEYS);
-		fixture->truncated = true;
+	if (!below_limit(parser, ev, path, fixture->nkeys, FIXTURE_MAX_KEYS, "project keys"))
 		return -1;
-	}
-	if (project->nkeys == *allocated)
-	{
-		*allocated = Max(4, *allocated * 2);
-		project->keys = project->keys
-			? repalloc(project->keys, *allocated * sizeof(FixtureKey))
-			: palloc(*allocated * sizeof(FixtureKey));
-	}
+	project->keys = grow_entries(project->keys, project->nkeys, &parser->keys_allocated,
+								 sizeof(FixtureKey));
 	fk = &project->keys[project->nkeys];
 	memset(fk, 0, sizeof(FixtureKey));
+	fk->listed = true;
 	fk->active = true;
 	fk->path = pstrdup(path);
 	fk->line = ev->line;
@@ -795,35 +853,14 @@ add_key(FixtureParser *parser, FixtureProject *project, FixtureEvent *ev,
 static void
 read_key_list(FixtureParser *parser, int project, FixtureEvent *start, const char *path)
 {
-	FixtureProject *fp = &parser->fixture->projects[project];
-	FixtureEvent ev;
-	int			allocated = 0;
-	int			i;
+	static const FixtureListSpec key_list = {&key_spec, add_key, NULL};
 
 	parser->keys_seen = true;
 	if (!expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of keys"))
 		return;
-	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
-	{
-		char	   *item_path = psprintf("%s[%d]", path, i);
-		int			key;
-
-		if (!check_node(parser, &ev, item_path))
-			continue;
-		if (ev.type != YAML_MAPPING_START_EVENT)
-		{
-			event_problem(parser, item_path, &ev, "expected a map with keys %s, found %s",
-						  allowed_keys(&key_spec), node_kind(&ev));
-			skip_node(parser, item_path, &ev);
-			continue;
-		}
-		if ((key = add_key(parser, fp, &ev, item_path, &allocated)) < 0)
-			return;
-		fp->keys[key].listed = true;
-		parser->key_project = project;
-		read_map(parser, &key_spec, key, &ev, item_path);
-	}
-	if (i == 0 && !parser->fixture->truncated)
+	parser->key_project = project;
+	parser->keys_allocated = 0;
+	if (read_map_items(parser, &key_list, path) == 0 && !parser->fixture->truncated)
 		event_problem(parser, path, start, "a project's keys list must not be empty");
 }
 
@@ -868,6 +905,7 @@ enum
 };
 static const char *const project_keys[] = {"name", "platform", "dsn", "keys", NULL};
 
+/* One value of a project of the list shape */
 static void
 read_project_value(FixtureParser *parser, int item, int key,
 				   FixtureEvent *value, const char *path)
@@ -901,34 +939,28 @@ static const FixtureMapSpec project_spec = {
 };
 
 /*
+ * Add an empty project of the team whose projects list is read; none of
+ * its keys has been seen yet.
+ */
+static int
+add_listed_project(FixtureParser *parser, FixtureEvent *ev, const char *path)
+{
+	parser->dsn_seen = parser->keys_seen = false;
+	return add_project(parser, parser->list_team, ev, path);
+}
+
+/*
  * Projects in the list shape: - {name: api, platform: python, dsn: ...}
  */
 static void
 read_project_list(FixtureParser *parser, int team, const char *path)
 {
-	FixtureEvent ev;
-	int			i;
+	static const FixtureListSpec project_list = {
+		&project_spec, add_listed_project, finish_project_keys
+	};
 
-	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
-	{
-		char	   *item_path = psprintf("%s[%d]", path, i);
-		int			project;
-
-		if (!check_node(parser, &ev, item_path))
-			continue;
-		if (ev.type != YAML_MAPPING_START_EVENT)
-		{
-			event_problem(parser, item_path, &ev, "expected a map with keys %s, found %s",
-						  allowed_keys(&project_spec), node_kind(&ev));
-			skip_node(parser, item_path, &ev);
-			continue;
-		}
-		if ((project = add_project(parser, team, &ev, item_path)) < 0)
-			return;
-		parser->dsn_seen = parser->keys_seen = false;
-		read_map(parser, &project_spec, project, &ev, item_path);
-		finish_project_keys(parser, project, &ev, item_path);
-	}
+	parser->list_team = team;
+	read_map_items(parser, &project_list, path);
 }
 
 /*
@@ -969,6 +1001,7 @@ enum
 };
 static const char *const team_keys[] = {"name", "projects", NULL};
 
+/* One value of a team */
 static void
 read_team_value(FixtureParser *parser, int item, int key,
 				FixtureEvent *value, const char *path)
@@ -998,32 +1031,16 @@ static const FixtureMapSpec team_spec = {
 	read_team_value
 };
 
+/*
+ * teams: the organization's teams, each with its projects.
+ */
 static void
 read_teams(FixtureParser *parser, FixtureEvent *start, const char *path)
 {
-	FixtureEvent ev;
-	int			i;
+	static const FixtureListSpec team_list = {&team_spec, add_team, NULL};
 
-	if (!expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of teams"))
-		return;
-	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
-	{
-		char	   *item_path = psprintf("%s[%d]", path, i);
-		int			team;
-
-		if (!check_node(parser, &ev, item_path))
-			continue;
-		if (ev.type != YAML_MAPPING_START_EVENT)
-		{
-			event_problem(parser, item_path, &ev, "expected a map with keys %s, found %s",
-						  allowed_keys(&team_spec), node_kind(&ev));
-			skip_node(parser, item_path, &ev);
-			continue;
-		}
-		if ((team = add_team(parser, &ev, item_path)) < 0)
-			return;
-		read_map(parser, &team_spec, team, &ev, item_path);
-	}
+	if (expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of teams"))
+		read_map_items(parser, &team_list, path);
 }
 
 /* Keys of admin */
@@ -1033,6 +1050,7 @@ enum
 };
 static const char *const admin_keys[] = {"username", "email", "password", "password_hash", NULL};
 
+/* One value of admin */
 static void
 read_admin_value(FixtureParser *parser, int item, int key,
 				 FixtureEvent *value, const char *path)
@@ -1138,6 +1156,7 @@ read_string_list(FixtureParser *parser, FixtureEvent *start, const char *path,
 	}
 }
 
+/* One value of an entry of users */
 static void
 read_user_value(FixtureParser *parser, int item, int key,
 				FixtureEvent *value, const char *path)
@@ -1188,24 +1207,15 @@ static const FixtureMapSpec user_spec = {
  * once; reading stops).
  */
 static int
-add_user(FixtureParser *parser, FixtureEvent *ev, const char *path, int *allocated)
+add_user(FixtureParser *parser, FixtureEvent *ev, const char *path)
 {
 	Fixture    *fixture = parser->fixture;
 	FixtureUser *user;
 
-	if (fixture->nusers >= FIXTURE_MAX_USERS)
-	{
-		event_problem(parser, path, ev, "fixture has more than %d users", FIXTURE_MAX_USERS);
-		fixture->truncated = true;
+	if (!below_limit(parser, ev, path, fixture->nusers, FIXTURE_MAX_USERS, "users"))
 		return -1;
-	}
-	if (fixture->nusers == *allocated)
-	{
-		*allocated = Max(16, *allocated * 2);
-		fixture->users = fixture->users
-			? repalloc(fixture->users, *allocated * sizeof(FixtureUser))
-			: palloc(*allocated * sizeof(FixtureUser));
-	}
+	fixture->users = grow_entries(fixture->users, fixture->nusers, &parser->users_allocated,
+								  sizeof(FixtureUser));
 	user = &fixture->users[fixture->nusers];
 	memset(user, 0, sizeof(FixtureUser));
 	user->path = pstrdup(path);
@@ -1214,41 +1224,27 @@ add_user(FixtureParser *parser, FixtureEvent *ev, const char *path, int *allocat
 	return fixture->nusers++;
 }
 
+/* A user gives a password or its hash, not both */
+static void
+check_user_password(FixtureParser *parser, int index, FixtureEvent *ev, const char *path)
+{
+	const FixtureUser *user = &parser->fixture->users[index];
+
+	if (user->password.value != NULL && user->password_hash.value != NULL)
+		fixture_add_problem(parser->fixture, path, user->line, user->col,
+							"give either password or password_hash, not both");
+}
+
 /*
  * users: members of the organization besides the admin.
  */
 static void
 read_users(FixtureParser *parser, FixtureEvent *start, const char *path)
 {
-	FixtureEvent ev;
-	int			allocated = 0;
-	int			i;
+	static const FixtureListSpec user_list = {&user_spec, add_user, check_user_password};
 
-	if (!expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of users"))
-		return;
-	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
-	{
-		char	   *item_path = psprintf("%s[%d]", path, i);
-		FixtureUser *user;
-		int			index;
-
-		if (!check_node(parser, &ev, item_path))
-			continue;
-		if (ev.type != YAML_MAPPING_START_EVENT)
-		{
-			event_problem(parser, item_path, &ev, "expected a map with keys %s, found %s",
-						  allowed_keys(&user_spec), node_kind(&ev));
-			skip_node(parser, item_path, &ev);
-			continue;
-		}
-		if ((index = add_user(parser, &ev, item_path, &allocated)) < 0)
-			return;
-		read_map(parser, &user_spec, index, &ev, item_path);
-		user = &parser->fixture->users[index];
-		if (user->password.value != NULL && user->password_hash.value != NULL)
-			fixture_add_problem(parser->fixture, item_path, user->line, user->col,
-								"give either password or password_hash, not both");
-	}
+	if (expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of users"))
+		read_map_items(parser, &user_list, path);
 }
 
 /* Keys of an entry of tokens */
@@ -1258,6 +1254,7 @@ enum
 };
 static const char *const token_keys[] = {"name", "user", "scopes", "token", NULL};
 
+/* One value of an entry of tokens */
 static void
 read_token_value(FixtureParser *parser, int item, int key,
 				 FixtureEvent *value, const char *path)
@@ -1290,53 +1287,37 @@ static const FixtureMapSpec token_spec = {
 };
 
 /*
+ * Add an empty token.  Returns its index, or -1 past the limit (reported
+ * once; reading stops).
+ */
+static int
+add_token(FixtureParser *parser, FixtureEvent *ev, const char *path)
+{
+	Fixture    *fixture = parser->fixture;
+	FixtureToken *token;
+
+	if (!below_limit(parser, ev, path, fixture->ntokens, FIXTURE_MAX_TOKENS, "tokens"))
+		return -1;
+	fixture->tokens = grow_entries(fixture->tokens, fixture->ntokens, &parser->tokens_allocated,
+								   sizeof(FixtureToken));
+	token = &fixture->tokens[fixture->ntokens];
+	memset(token, 0, sizeof(FixtureToken));
+	token->path = pstrdup(path);
+	token->line = ev->line;
+	token->col = ev->col;
+	return fixture->ntokens++;
+}
+
+/*
  * tokens: user auth tokens to declare.
  */
 static void
 read_tokens(FixtureParser *parser, FixtureEvent *start, const char *path)
 {
-	Fixture    *fixture = parser->fixture;
-	FixtureEvent ev;
-	int			allocated = 0;
-	int			i;
+	static const FixtureListSpec token_list = {&token_spec, add_token, NULL};
 
-	if (!expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of tokens"))
-		return;
-	for (i = 0; next_event(parser, path, &ev) && ev.type != YAML_SEQUENCE_END_EVENT; i++)
-	{
-		char	   *item_path = psprintf("%s[%d]", path, i);
-		FixtureToken *token;
-
-		if (!check_node(parser, &ev, item_path))
-			continue;
-		if (ev.type != YAML_MAPPING_START_EVENT)
-		{
-			event_problem(parser, item_path, &ev, "expected a map with keys %s, found %s",
-						  allowed_keys(&token_spec), node_kind(&ev));
-			skip_node(parser, item_path, &ev);
-			continue;
-		}
-		if (fixture->ntokens >= FIXTURE_MAX_TOKENS)
-		{
-			event_problem(parser, item_path, &ev, "fixture has more than %d tokens",
-						  FIXTURE_MAX_TOKENS);
-			fixture->truncated = true;
-			return;
-		}
-		if (fixture->ntokens == allocated)
-		{
-			allocated = Max(8, allocated * 2);
-			fixture->tokens = fixture->tokens
-				? repalloc(fixture->tokens, allocated * sizeof(FixtureToken))
-				: palloc(allocated * sizeof(FixtureToken));
-		}
-		token = &fixture->tokens[fixture->ntokens];
-		memset(token, 0, sizeof(FixtureToken));
-		token->path = item_path;
-		token->line = ev.line;
-		token->col = ev.col;
-		read_map(parser, &token_spec, fixture->ntokens++, &ev, item_path);
-	}
+	if (expect_node(parser, start, path, YAML_SEQUENCE_START_EVENT, "a list of tokens"))
+		read_map_items(parser, &token_list, path);
 }
 
 /* Keys of the root */
@@ -1348,6 +1329,7 @@ enum
 static const char *const root_keys[] = {"organization", "url_prefix", "admin", "teams",
 "prune", "users", "tokens", NULL};
 
+/* One value of the root map: a section of the fixture */
 static void
 read_root_value(FixtureParser *parser, int item, int key,
 				FixtureEvent *value, const char *path)

@@ -104,9 +104,7 @@ user_name_column(const CatalogTable *table)
 	return catalog_find_column(table, "first_name") ? "first_name" : "name";
 }
 
-/*
- * The fixture users' emails, and the ids their users have, as arrays
- */
+/* The fixture users' emails, as an array */
 static Datum
 email_array(const UserWork *work, int n)
 {
@@ -117,6 +115,7 @@ email_array(const UserWork *work, int n)
 	return text_array_datum(emails, n);
 }
 
+/* The ids of the fixture users' Sentry users, as an array */
 static Datum
 user_id_array(const UserWork *work, int n)
 {

@@ -30,6 +30,7 @@ typedef struct DuplicateItem
 	int			order;			/* position in the fixture */
 } DuplicateItem;
 
+/* An item for a uniqueness rule (see DuplicateItem) */
 static DuplicateItem
 duplicate_item(const char *key, const char *shown, const FixtureValue *where,
 			   int order)
@@ -43,6 +44,7 @@ duplicate_item(const char *key, const char *shown, const FixtureValue *where,
 	return item;
 }
 
+/* qsort: items by key, then by their place in the fixture */
 static int
 compare_duplicate_items(const void *a, const void *b)
 {
@@ -640,6 +642,7 @@ typedef struct OrderedProblem
 	int			order;
 } OrderedProblem;
 
+/* qsort: problems by line, column, then by the order they were found */
 static int
 compare_problems(const void *a, const void *b)
 {
