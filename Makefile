@@ -26,6 +26,7 @@ OBJS = \
 	reconcile_tokens.o \
 	reconcile_users.o \
 	reconcile_mapping.o \
+	reconcile_delete.o \
 	reconcile_cascade.o \
 	ondelete_data.o \
 	password.o \

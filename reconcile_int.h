@@ -10,7 +10,8 @@
  *	  gets: rule, detectors, workflow, by level), reconcile_keys.c,
  *	  reconcile_users.c (admin and users), reconcile_tokens.c,
  *	  reconcile_prune.c;
- *	- what steps share: reconcile_mapping.c (control-silo mapping rows),
+ *	- what steps share: reconcile_delete.c (deleting as Sentry does, with
+ *	  the report rows), reconcile_mapping.c (control-silo mapping rows),
  *	  reconcile_cascade.c (deleting rows with their dependants);
  *	- the leaf, reconcile_util.c: new ids, inserts, slugs, report details.
  * Each step reads the current state in a few set-returning queries,
@@ -77,6 +78,18 @@ extern void reconcile_new_project_rows(ReconcileState *state);
 struct CascadeCount;
 extern void delete_new_project_rows(ReconcileState *state, const int64 *project_ids, int n,
 									struct CascadeCount *counts);
+
+/*
+ * reconcile_delete.c: delete the n rows of table with these ids as
+ * Sentry's own deletion does (their mapping rows and, for projects, the
+ * default alert chain first, then the rows with their dependants); one
+ * report row each, of kind, named names[i], whose detail is details[i],
+ * then what went with the row (with the references set to NULL when
+ * with_nulled).
+ */
+extern void reconcile_delete(ReconcileState *state, const char *table, const char *kind,
+							 const int64 *ids, char *const *names, char *const *details,
+							 int n, bool with_nulled);
 
 /* reconcile_keys.c: each project's key, by public key */
 extern void reconcile_project_keys(ReconcileState *state);

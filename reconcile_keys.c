@@ -25,11 +25,11 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "reconcile_mapping.h"
-#include "reconcile_util.h"
 #include "utils/builtins.h"
 
 #include "reconcile_int.h"
+#include "reconcile_mapping.h"
+#include "reconcile_util.h"
 #include "spiutil.h"
 
 /* A key as it is */

@@ -26,13 +26,11 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "reconcile_mapping.h"
-#include "reconcile_util.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "reconcile_cascade.h"
 #include "reconcile_int.h"
+#include "reconcile_util.h"
 #include "spiutil.h"
 
 /* A project as it is */
@@ -185,30 +183,17 @@ static void
 delete_projects(ReconcileState *state, ExistingProject **doomed, const char **wanted_ids,
 				int ndoomed)
 {
-	int64	   *ids;
-	CascadeCount *counts;
-	CascadeCount *mappings;
-	const char *fallback;
-	int			i;
+	int64	   *ids = palloc(Max(ndoomed, 1) * sizeof(int64));
+	char	  **names = palloc(Max(ndoomed, 1) * sizeof(char *));
+	char	  **details = palloc(Max(ndoomed, 1) * sizeof(char *));
 
-	if (ndoomed == 0)
-		return;
-
-	ids = palloc(ndoomed * sizeof(int64));
-	counts = palloc0(ndoomed * sizeof(CascadeCount));
-	mappings = palloc0(ndoomed * sizeof(CascadeCount));
-	for (i = 0; i < ndoomed; i++)
+	for (int i = 0; i < ndoomed; i++)
+	{
 		ids[i] = doomed[i]->id;
-
-	/* first, while the rows they go through still exist */
-	delete_mapping_rows(state, "sentry_project", ids, ndoomed, mappings);
-	delete_new_project_rows(state, ids, ndoomed, mappings);
-	fallback = cascade_delete(state->catalog, "sentry_project", ids, ndoomed, counts);
-
-	for (i = 0; i < ndoomed; i++)
-		report_row(&state->report, REPORT_DELETE, "project", doomed[i]->name, doomed[i]->id,
-				   psprintf("replaced by project id %s; %s", wanted_ids[i],
-							detail_cascade(&counts[i], &mappings[i], fallback, true)));
+		names[i] = doomed[i]->name;
+		details[i] = psprintf("replaced by project id %s", wanted_ids[i]);
+	}
+	reconcile_delete(state, "sentry_project", "project", ids, names, details, ndoomed, true);
 }
 
 /*

@@ -12,23 +12,21 @@
  *	- teams of the organization the fixture does not name, but for those
  *	  that hold a project that stays unmanaged (the internal project);
  *	- memberships of users the fixture does not name.
- * Each goes with what depends on them (reconcile_cascade.c) and with its
- * mapping rows, which the catalog does not tie to it
- * (reconcile_mapping.c); each is one delete row saying how much went with
- * it.  The queries here see the apply's own writes (spi_select).  A project kept by its name only
- * is the other half of a skipped entry (rule 5): it stays.
+ * Each is deleted as Sentry deletes it, with what depends on it and its
+ * mapping rows (reconcile_delete.c), and is one delete row saying how much
+ * went with it.  The queries here see the apply's own writes
+ * (spi_select).  A project kept by its name only is the other half of a
+ * skipped entry (rule 5): it stays.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "reconcile_util.h"
 #include "utils/builtins.h"
 
-#include "reconcile_cascade.h"
 #include "reconcile_int.h"
-#include "reconcile_mapping.h"
+#include "reconcile_util.h"
 #include "spiutil.h"
 
 /* The project Sentry creates for its own events */
@@ -36,8 +34,8 @@
 
 /*
  * Delete the rows of table whose ids the last query returned in column 1,
- * named by column 2, with their dependants and their mapping rows; one report row each, whose detail starts with
- * column 3 when it is not NULL.
+ * named by column 2, as Sentry does (reconcile_delete); one report row
+ * each, whose detail starts with column 3 when it is not NULL.
  */
 static void
 delete_selected(ReconcileState *state, const char *table, const char *kind,
@@ -45,32 +43,17 @@ delete_selected(ReconcileState *state, const char *table, const char *kind,
 {
 	int64	   *ids = palloc(Max(n, 1) * sizeof(int64));
 	char	  **names = palloc(Max(n, 1) * sizeof(char *));
-	char	  **what = palloc(Max(n, 1) * sizeof(char *));
-	CascadeCount *counts = palloc0(Max(n, 1) * sizeof(CascadeCount));
-	CascadeCount *mappings = palloc0(Max(n, 1) * sizeof(CascadeCount));
-	const char *fallback;
-	uint64		i;
+	char	  **details = palloc(Max(n, 1) * sizeof(char *));
 
-	if (n == 0)
-		return;
-	for (i = 0; i < n; i++)
+	for (uint64 i = 0; i < n; i++)
 	{
+		char	   *what = spi_get_text(i, 3);
+
 		ids[i] = spi_get_int64(i, 1);
 		names[i] = spi_get_text(i, 2);
-		what[i] = spi_get_text(i, 3);
+		details[i] = what ? psprintf("%s; not in the fixture", what) : "not in the fixture";
 	}
-
-	/* first, while the rows they go through still exist */
-	delete_mapping_rows(state, table, ids, (int) n, mappings);
-	if (strcmp(table, "sentry_project") == 0)
-		delete_new_project_rows(state, ids, (int) n, mappings);
-	fallback = cascade_delete(state->catalog, table, ids, (int) n, counts);
-
-	for (i = 0; i < n; i++)
-		report_row(&state->report, REPORT_DELETE, kind, names[i], ids[i],
-				   psprintf("%s%snot in the fixture; %s", what[i] ? what[i] : "",
-							what[i] ? "; " : "",
-							detail_cascade(&counts[i], &mappings[i], fallback, true)));
+	reconcile_delete(state, table, kind, ids, names, details, (int) n, true);
 }
 
 /*
@@ -254,9 +237,7 @@ prune_members(ReconcileState *state)
 	Datum		args[3];
 	int64	   *ids;
 	char	  **names;
-	CascadeCount *counts;
-	CascadeCount *mappings;
-	const char *fallback;
+	char	  **details;
 	uint64		n;
 	uint64		i;
 
@@ -280,21 +261,16 @@ prune_members(ReconcileState *state)
 
 	ids = palloc(n * sizeof(int64));
 	names = palloc(n * sizeof(char *));
-	counts = palloc0(n * sizeof(CascadeCount));
-	mappings = palloc0(n * sizeof(CascadeCount));
+	details = palloc(n * sizeof(char *));
 	for (i = 0; i < n; i++)
 	{
 		ids[i] = spi_get_int64(i, 1);
 		names[i] = spi_get_text(i, 2);
+		details[i] = "not in the fixture; the user stays";
 	}
 	check_owner_stays(state, members, users, args[1], n);
-	/* first, while the memberships they go through still exist */
-	delete_mapping_rows(state, "sentry_organizationmember", ids, (int) n, mappings);
-	fallback = cascade_delete(state->catalog, "sentry_organizationmember", ids, (int) n, counts);
-	for (i = 0; i < n; i++)
-		report_row(&state->report, REPORT_DELETE, "member", names[i], ids[i],
-				   psprintf("not in the fixture; the user stays; %s",
-							detail_cascade(&counts[i], &mappings[i], fallback, false)));
+	reconcile_delete(state, "sentry_organizationmember", "member", ids, names, details,
+					 (int) n, false);
 }
 
 /*

@@ -16,10 +16,10 @@
  */
 #include "postgres.h"
 
-#include "reconcile_int.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "reconcile_int.h"
 #include "reconcile_util.h"
 #include "slug.h"
 
