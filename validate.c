@@ -340,27 +340,31 @@ looks_like_email(const char *text)
 }
 
 /*
+ * An email that looks like an address and a well-formed password hash, of
+ * the admin or a user; either may be absent.
+ */
+static void
+check_email_and_hash(Fixture *fixture, const FixtureValue *email, const FixtureValue *hash)
+{
+	const char *problem;
+
+	if (email->value != NULL && !looks_like_email(email->value))
+		fixture_add_problem(fixture, email->path, email->line, email->col,
+							"email \"%s\" does not look like an address", email->value);
+	if (hash->value != NULL && (problem = password_hash_problem(hash->value)) != NULL)
+		fixture_add_problem(fixture, hash->path, hash->line, hash->col,
+							"password_hash is not of the form pbkdf2_sha256$<iterations>$<salt>$<hash>: %s",
+							problem);
+}
+
+/*
  * The admin's email and password hash.
  */
 static void
 check_admin(Fixture *fixture)
 {
-	const FixtureAdmin *admin = &fixture->admin;
-	const char *problem;
-
-	if (!admin->present)
-		return;
-	if (admin->email.value != NULL && !looks_like_email(admin->email.value))
-		fixture_add_problem(fixture, admin->email.path,
-							admin->email.line, admin->email.col,
-							"email \"%s\" does not look like an address",
-							admin->email.value);
-	if (admin->password_hash.value != NULL &&
-		(problem = password_hash_problem(admin->password_hash.value)) != NULL)
-		fixture_add_problem(fixture, admin->password_hash.path,
-							admin->password_hash.line, admin->password_hash.col,
-							"password_hash is not of the form pbkdf2_sha256$<iterations>$<salt>$<hash>: %s",
-							problem);
+	if (fixture->admin.present)
+		check_email_and_hash(fixture, &fixture->admin.email, &fixture->admin.password_hash);
 }
 
 /* The organization roles of Sentry 9 and later */
@@ -407,18 +411,9 @@ resolve_user_teams(Fixture *fixture, FixtureUser *user, FixtureTeam **sorted, in
 static void
 check_user(Fixture *fixture, const FixtureUser *user)
 {
-	const char *problem;
 	int			r;
 
-	if (user->email.value != NULL && !looks_like_email(user->email.value))
-		fixture_add_problem(fixture, user->email.path, user->email.line, user->email.col,
-							"email \"%s\" does not look like an address", user->email.value);
-	if (user->password_hash.value != NULL &&
-		(problem = password_hash_problem(user->password_hash.value)) != NULL)
-		fixture_add_problem(fixture, user->password_hash.path,
-							user->password_hash.line, user->password_hash.col,
-							"password_hash is not of the form pbkdf2_sha256$<iterations>$<salt>$<hash>: %s",
-							problem);
+	check_email_and_hash(fixture, &user->email, &user->password_hash);
 	if (user->role.value == NULL)
 		return;
 	for (r = 0; user_roles[r] != NULL && strcmp(user_roles[r], user->role.value) != 0; r++)
