@@ -19,7 +19,12 @@ typedef enum OnDelete
 	ON_DELETE_DO_NOTHING		/* the row is left as it is */
 } OnDelete;
 
-/* One reference of a Sentry table to another */
+/*
+ * One reference of a Sentry table to another.  The cascade reads table,
+ * column, target and on_delete; constraint and kind record where the row
+ * comes from in Sentry's models, for whoever checks the generated table
+ * against them (docs/compatibility.md).
+ */
 typedef struct SentryRelation
 {
 	const char *table;			/* the referring table */
