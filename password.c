@@ -378,7 +378,7 @@ hash_problem(const char *encoded, int max, ParsedHash *parsed)
 		return "salt must not be empty";
 	parsed->salt = parts[2];
 	if (strchr(parts[3], '$') != NULL || !decode_digest(parts[3], parsed->digest))
-		return "hash must be base64 of 32 bytes";
+		return "hash must be base64 of 32 bytes, as Django writes it";
 	return NULL;
 }
 

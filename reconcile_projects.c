@@ -53,7 +53,7 @@ typedef struct ProjectIndex
 	int			nnamed;
 } ProjectIndex;
 
-/* qsort: projects by id */
+/* qsort/bsearch: projects by id */
 static int
 project_id_cmp(const void *a, const void *b)
 {

@@ -7,10 +7,11 @@
  *
  * Every step module (reconcile_org.c, reconcile_projects.c,
  * reconcile_newprojects.c, reconcile_keys.c, reconcile_tokens.c,
- * reconcile_users.c, reconcile_mapping.c, reconcile_prune.c) uses these; they call nothing of the reconciler
- * above them, only the table writer, the catalog and the slug code, so the
- * call graph between the reconciler's files has no cycle (t/layering.sh
- * checks it).
+ * reconcile_users.c, reconcile_prune.c) and what they share
+ * (reconcile_delete.c, reconcile_mapping.c) use these; they call nothing
+ * of the reconciler above them, only the table writer, the catalog and
+ * the slug code, so the call graph between the reconciler's files has no
+ * cycle (t/layering.sh checks it).
  *
  *-------------------------------------------------------------------------
  */
