@@ -8,12 +8,12 @@
 #   t/pg_matrix.sh --tools         (only install mmdebstrap on the host)
 #
 # Majors and suites: 13 bullseye, 15 bookworm, 17 trixie, 18 sid (no
-# Debian release has 14 or 16; 13 and 15, and 15 and 17, bracket them).  For each major: make the
-# chroot or reuse the cached one, copy the tree and ../shared/sentry-schemas
-# into it, build with -Wall -Wextra -Werror, install the build into the
-# chroot's PostgreSQL, then run, as the postgres user, pg_regress on a
-# throwaway cluster (pg_virtualenv) and the TAP suite (which makes its
-# own clusters).
+# Debian release has 14 or 16; 13 and 15, and 15 and 17, bracket them).
+# For each major: make the chroot or reuse the cached one, copy the tree
+# and ../shared/sentry-schemas into it, build with -Wall -Wextra -Werror,
+# install the build into the chroot's PostgreSQL, then run, as the
+# postgres user, pg_regress on a throwaway cluster (pg_virtualenv) and the
+# TAP suite (which makes its own clusters).
 #
 # Last, as root in the chroot, t/deb_install.sh builds that major's Debian
 # package (postgresql-NN-sentry-fixtures), installs it, uses it and purges
