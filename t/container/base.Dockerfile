@@ -20,8 +20,11 @@ ENV PG_MAJOR=${PG_MAJOR}
 ENV PATH=$PATH:/usr/lib/postgresql/${PG_MAJOR}/bin
 ENV PGDATA=/var/lib/postgresql/data
 ENV LANG=C.UTF-8
-# dpkg without fsync: a throwaway test image, built twice a run
+# dpkg without fsync: a throwaway test image, built twice a run; apt
+# retries a download that fails (this image and the project's, built on it,
+# are the test run's only downloads once the caches exist)
 RUN echo force-unsafe-io >/etc/dpkg/dpkg.cfg.d/unsafe-io \
+ && echo 'Acquire::Retries "5";' >/etc/apt/apt.conf.d/80retries \
  && apt-get update \
  && apt-get install -y --no-install-recommends postgresql-common \
  && sed -ri 's/#(create_main_cluster) .*$/\1 = false/' /etc/postgresql-common/createcluster.conf \
