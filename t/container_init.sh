@@ -56,19 +56,8 @@ if [ ! -f "$schemas/sentry-9.1.sql" ]; then
 	exit 0
 fi
 
-# Report one check: its description, then the command that must succeed.
-check() {
-	local description=$1
-	shift
-	tests=$((tests + 1))
-	if "$@" >"$work/out" 2>&1; then
-		echo "ok $tests - $description"
-	else
-		failures=$((failures + 1))
-		echo "not ok $tests - $description"
-		sed 's/^/# /' "$work/out" | tail -40
-	fi
-}
+# check() and copy_tree()
+. "$top/t/shell_tap.sh"
 
 packages=(podman runc podman-compose debootstrap)
 missing=()
@@ -136,9 +125,7 @@ check "the stand-in for the official postgres image builds (t/container/base.Doc
 	-f "$top/t/container/base.Dockerfile" -t localhost/postgres-standin:$pg_major "$top/t/container"
 
 # The image is built from the files git tracks (and new ones not ignored).
-mkdir "$work/src"
-(cd "$top" && git ls-files -co --exclude-standard 2>/dev/null || find . -path ./.git -prune -o -type f -print) |
-	(cd "$top" && tar -cf - -T -) | tar -xf - -C "$work/src"
+copy_tree "$work/src"
 image=localhost/postgres-sentry-fixtures
 check "the Dockerfile builds on it (BASE_IMAGE build argument)" \
 	pod build "${build_flags[@]}" --build-arg PG_MAJOR=$pg_major \

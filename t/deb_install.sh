@@ -19,19 +19,8 @@ package=postgresql-$major-sentry-fixtures
 tests=0
 failures=0
 
-# Report one check: its description, then the command that must succeed.
-check() {
-	local description=$1
-	shift
-	tests=$((tests + 1))
-	if "$@" >"$work/out" 2>&1; then
-		echo "ok $tests - $description"
-	else
-		failures=$((failures + 1))
-		echo "not ok $tests - $description"
-		sed 's/^/# /' "$work/out" | tail -40
-	fi
-}
+# check() and copy_tree()
+. "$top/t/shell_tap.sh"
 
 work=$(mktemp -d /tmp/sentry_fixtures-deb.XXXXXX)
 chmod 755 "$work"
@@ -39,9 +28,7 @@ trap 'rm -rf "$work"' EXIT
 
 # The package is built from the files git tracks (and new ones not ignored),
 # in a copy: dpkg-buildpackage writes its results beside the source tree.
-mkdir "$work/src"
-(cd "$top" && git ls-files -co --exclude-standard 2>/dev/null || find . -path ./.git -prune -o -type f -print) |
-	(cd "$top" && tar -cf - -T -) | tar -xf - -C "$work/src"
+copy_tree "$work/src"
 
 build() {
 	cd "$work/src" && pg_buildext updatecontrol && DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck dpkg-buildpackage -us -uc -b
