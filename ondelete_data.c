@@ -18,6 +18,9 @@
  *   social_auth: getsentry/sentry src/social_auth/south_migrations/0004_auto__del_unique_usersocialauth_provider_uid__add_unique_usersocialaut.py
  *   hipchat_ac:  getsentry/sentry-plugins src/sentry_plugins/hipchat_ac/south_migrations/0002_auto__del_mentionedevent.py
  *   jira_ac:     getsentry/sentry-plugins src/sentry_plugins/jira_ac/south_migrations/0001_initial.py
+ * data/sentry-9.0-dropped-models.tsv:
+ *   getsentry/sentry src/sentry/south_migrations/0423_auto__add_index_grouphashtombstone_deleted_at.py
+ *   @ 15237d93d0fa5e9717e8e5fbbd711e86ce9fc53d
  * sentry-current-on-delete.tsv:
  * Extracted by reading (not running) Sentry's squashed migration files, applying every operation in order
  *   sentry:          getsentry/sentry src/sentry/migrations/0001_squashed_1118_add_group_derived_data.py
@@ -76,6 +79,7 @@ const SentryRelation ondelete_sentry9[] = {
 	{"sentry_discoversavedqueryproject", "discover_saved_query_id", "sentry_discoversavedquery", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_discoversavedqueryproject", "project_id", "sentry_project", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_distribution", "release_id", "sentry_release", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
+	{"sentry_dsymapp", "project_id", "sentry_project", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_environmentproject", "environment_id", "sentry_environment", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_environmentproject", "project_id", "sentry_project", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_environmentrelease", "environment_id", "sentry_environment", ON_DELETE_CASCADE, false, "FlexibleForeignKey"},
@@ -113,6 +117,7 @@ const SentryRelation ondelete_sentry9[] = {
 	{"sentry_groupenvironment", "group_id", "sentry_groupedmessage", ON_DELETE_CASCADE, false, "FlexibleForeignKey"},
 	{"sentry_grouphash", "group_id", "sentry_groupedmessage", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_grouphash", "project_id", "sentry_project", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
+	{"sentry_grouphashtombstone", "project_id", "sentry_project", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_groupmeta", "group_id", "sentry_groupedmessage", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_groupredirect", "group_id", "sentry_groupedmessage", ON_DELETE_CASCADE, false, "deletion task: GroupRedirect"},
 	{"sentry_grouprelease", "project_id", "sentry_project", ON_DELETE_CASCADE, false, "deletion task: GroupRelease"},
@@ -240,6 +245,8 @@ const SentryRelation ondelete_sentry9[] = {
 	{"sentry_userreport", "environment_id", "sentry_environment", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_userreport", "group_id", "sentry_groupedmessage", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_userreport", "project_id", "sentry_project", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
+	{"sentry_versiondsymfile", "dsym_app_id", "sentry_dsymapp", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
+	{"sentry_versiondsymfile", "dsym_file_id", "sentry_projectdsymfile", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_widget", "dashboard_id", "sentry_dashboard", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"sentry_widgetdatasource", "widget_id", "sentry_widget", ON_DELETE_CASCADE, true, "FlexibleForeignKey"},
 	{"social_auth_usersocialauth", "user_id", "auth_user", ON_DELETE_CASCADE, true, "ForeignKey"},

@@ -1,6 +1,7 @@
 # ondelete_data.c is what tools/gen-ondelete.pl makes from Sentry's
-# on_delete tables (../shared/sentry-schemas) and data/deletion-tasks.tsv
-# now: the generated tables are not edited by hand, and not stale.
+# on_delete tables (../shared/sentry-schemas, data/sentry-9.0-dropped-models.tsv)
+# and data/deletion-tasks.tsv now: the generated tables are not edited by
+# hand, and not stale.
 use strict;
 use warnings;
 use File::Basename qw(dirname);

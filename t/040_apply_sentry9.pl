@@ -1,6 +1,8 @@
 # sentry_fixtures_apply() on the real Sentry 9.0 and 9.1 schemas: the five
-# project rules, the cascade delete, keys, the admin (verified by Django),
-# the sequence fix, dry run, idempotency and invalid fixtures.
+# project rules, the cascade delete (on 9.0 also through the models 9.1
+# dropped, as Sentry's on_delete says, with no fallback), keys, the admin
+# (verified by Django), the sequence fix, dry run, idempotency and invalid
+# fixtures.
 use strict;
 use warnings;
 use FindBin;
@@ -33,6 +35,27 @@ INSERT INTO sentry_projectkey (id, project_id, public_key, secret_key, roles, st
   (501, 51, '00000000000000000000000000000004', 'cccccccccccccccccccccccccccccccc', 1, 1, '{}', 'Moved');
 SQL
 
+# Sentry 9.0's debug-symbol models and hash tombstones, which 9.1 dropped:
+# an app and a tombstone of project 50, a debug file of project 50 that a
+# version of project 51's app uses, and a version of project 50's app
+my $seed_9_0 = <<'SQL';
+INSERT INTO sentry_file (id, name, type, timestamp, headers) VALUES (500, 'app.dSYM', 'project.dsym', now(), '{}');
+INSERT INTO sentry_projectdsymfile (id, file_id, object_name, cpu_name, project_id, uuid)
+  VALUES (500, 500, 'app', 'x86_64', 50, '00000000-0000-0000-0000-000000000500');
+INSERT INTO sentry_dsymapp (id, project_id, app_id, data, platform, last_synced, date_added) VALUES
+  (500, 50, 'com.example.legacy', '{}', 0, now(), now()),
+  (501, 51, 'com.example.other', '{}', 0, now(), now());
+INSERT INTO sentry_versiondsymfile (id, dsym_file_id, dsym_app_id, version, date_added) VALUES
+  (500, NULL, 500, '1.0', now()),
+  (501, 500, 501, '1.0', now());
+INSERT INTO sentry_grouphashtombstone (id, project_id, hash, deleted_at) VALUES (500, 50, md5('boom'), now());
+SQL
+
+# What rule 1's delete of project 50 takes with it: the seed's group, event,
+# activity and release link, and on 9.0 also the app, the tombstone, the
+# debug file and both versions (one by its app, one by its debug file)
+my %deleted_with_50 = ('9.0' => '9 dependent rows in 8 tables', '9.1' => '4 dependent rows in 4 tables');
+
 sub fixture
 {
 	my ($org) = @_;
@@ -51,6 +74,7 @@ for my $version (sort keys %dumps)
 	my $db = "sentry$version";
 	is(load_sentry_dump($node, $db, $dumps{$version}, no_owner => 1), 't', "$version: dump bootstrapped");
 	$node->safe_psql($db, $seed);
+	$node->safe_psql($db, $seed_9_0) if $version eq '9.0';
 	my $org = $node->safe_psql($db, 'SELECT slug FROM sentry_organization WHERE id = 1');
 
 	my $file = $node->basedir . "/fixture-$version.yml";
@@ -69,14 +93,25 @@ for my $version (sort keys %dumps)
 		'60:legacy', "$version: rule 1 replaced project 50 by project 60");
 	# Sentry leaves a release's legacy project_id as it is (no field, no
 	# deletion task), so nothing is set to NULL
-	like($applied, qr/delete\|project\|legacy\|50\|replaced by project id 60; 4 dependent rows in 4 tables deleted, 0 references set to NULL/,
-		"$version: the delete row counts what went with the project");
+	like($applied, qr/^delete\|project\|legacy\|50\|replaced by project id 60; $deleted_with_50{$version} deleted, 0 references set to NULL$/m,
+		"$version: the delete row counts what went with the project, every reference known to Sentry's on_delete table");
+	unlike($stderr, qr/fallback/, "$version: no reference needed the fallback (no NOTICE)");
 	is($node->safe_psql($db, q{
 		SELECT (SELECT count(*) FROM sentry_groupedmessage WHERE id = 500)
 		    || ',' || (SELECT count(*) FROM sentry_message WHERE id = 500)
 		    || ',' || (SELECT count(*) FROM sentry_activity WHERE id = 500)
 		    || ',' || (SELECT count(*) FROM sentry_release_project WHERE id = 500)}),
 		'0,0,0,0', "$version: the project's group, event, activity and release link went with it");
+	if ($version eq '9.0')
+	{
+		is($node->safe_psql($db, q{
+			SELECT (SELECT string_agg(id::text, ',' ORDER BY id) FROM sentry_dsymapp WHERE id >= 500)
+			    || '/' || (SELECT count(*) FROM sentry_versiondsymfile WHERE id >= 500)
+			    || '/' || (SELECT count(*) FROM sentry_projectdsymfile WHERE id = 500)
+			    || '/' || (SELECT count(*) FROM sentry_grouphashtombstone WHERE id = 500)
+			    || '/' || (SELECT count(*) FROM sentry_file WHERE id = 500)}),
+			'501/0/0/0/1', '9.0: the app, tombstone and debug file went with the project, the versions with their app or debug file (CASCADE), the other project\'s app and the file stayed');
+	}
 	is($node->safe_psql($db, q{
 		SELECT coalesce(r.project_id::text, 'null') || ',' || g.first_release_id || ',' || g.project_id
 		FROM sentry_release r, sentry_groupedmessage g WHERE r.id = 500 AND g.id = 501}),

@@ -7,6 +7,8 @@
 #   SCHEMAS/sentry-current-on-delete.tsv  field of Sentry 9.1 and of current
 #                                         Sentry (their headers name the
 #                                         migration files and commits)
+#   data/sentry-9.0-dropped-models.tsv    the same for Sentry 9.0's models
+#                                         that 9.1 dropped
 #   data/deletion-tasks.tsv               plain integer columns Sentry's
 #                                         deletion tasks delete by
 # Usage: tools/gen-ondelete.pl SCHEMAS > ondelete_data.c
@@ -50,17 +52,25 @@ sub c_string
 	return "\"$s\"";
 }
 
-my %generation = ('9' => 'sentry-9-on-delete.tsv', 'current' => 'sentry-current-on-delete.tsv');
+# The on_delete files of each generation: ../shared's, and for Sentry 9 the
+# models of 9.0 that 9.1 dropped (data/, read from 9.0's frozen ORM)
+my %generation = (
+	'9' => [ "$schemas/sentry-9-on-delete.tsv", "$top/data/sentry-9.0-dropped-models.tsv" ],
+	'current' => ["$schemas/sentry-current-on-delete.tsv"]);
 my (%rows, @sources);
 for my $gen (sort keys %generation)
 {
-	my ($comments, $rows) = read_tsv("$schemas/$generation{$gen}");
-	push @sources, " * $generation{$gen}:", map { my $c = $_; $c =~ s/^#/ */; $c =~ s{\*/}{* /}g; $c } grep { /\@|squashed|south_migrations/ } @$comments;
-	for my $r (@$rows)
+	for my $path (@{ $generation{$gen} })
 	{
-		die "$generation{$gen}: on_delete \"$r->{on_delete}\"\n" unless $action{$r->{on_delete}};
-		push @{ $rows{$gen} }, [ $r->{table}, $r->{column}, $r->{target_table}, $r->{on_delete},
-			$r->{constraint} eq 'true' ? 'true' : 'false', $r->{kind} ];
+		(my $name = $path) =~ s{^\Q$schemas\E/|^\Q$top\E/}{};
+		my ($comments, $rows) = read_tsv($path);
+		push @sources, " * $name:", map { my $c = $_; $c =~ s/^#/ */; $c =~ s{\*/}{* /}g; $c } grep { /\@|squashed|south_migrations/ } @$comments;
+		for my $r (@$rows)
+		{
+			die "$name: on_delete \"$r->{on_delete}\"\n" unless $action{$r->{on_delete}};
+			push @{ $rows{$gen} }, [ $r->{table}, $r->{column}, $r->{target_table}, $r->{on_delete},
+				$r->{constraint} eq 'true' ? 'true' : 'false', $r->{kind} ];
+		}
 	}
 }
 my (undef, $tasks) = read_tsv("$top/data/deletion-tasks.tsv");
