@@ -1,14 +1,16 @@
 # Hashes made by sentry_password_hash() verify with Django's own
 # check_password (the hasher Sentry runs), whatever the iteration count
 # (the derivation is computed in slices, which must not change it), and
-# Django's hashes have the same shape as ours.  A long derivation stops
-# when its backend is cancelled or terminated, within 2 s.
+# Django's hashes have the same shape as ours.  A long derivation stops at
+# statement_timeout, a cancel or a terminate within a tenth of its work
+# (the backend's CPU time, against a reference hash).
 use strict;
 use warnings;
 use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use Test::More;
-use Time::HiRes qw(time usleep);
+use POSIX ();
+use Time::HiRes qw(usleep);
 
 my $django_check = <<'PYTHON';
 import os, sys
@@ -88,27 +90,83 @@ SKIP:
 	like($made, $shape, 'Django makes hashes of the same shape');
 }
 
-# A 50-million-iteration hash (about a minute of CPU) stops at a cancel
-# and at a terminate, within 2 s of it; the signal is sent, and the
-# backend watched, from a second open session, so that no client start-up
-# counts in the time
+# CPU time, in clock ticks, that process $pid has used so far (utime and
+# stime of /proc/PID/stat), or undef once it has exited
+sub cpu_ticks
+{
+	my ($pid) = @_;
+	open(my $fh, '<', "/proc/$pid/stat") or return undef;
+	my $stat = <$fh>;
+	close($fh);
+	return undef unless defined $stat;
+	# the fields after the command name, which is in parentheses
+	my @fields = split ' ', substr($stat, rindex($stat, ')') + 2);
+	return $fields[11] + $fields[12];
+}
+
+# A long derivation is interrupted by statement_timeout, a cancel and a
+# terminate, and must stop within a tenth of its work: the interrupt is
+# served between its slices, not once it is done.  Work is measured as the
+# backend's CPU time against that of a 1-million-iteration reference hash
+# (the interrupted one has 100 million), so the bound follows the machine's
+# speed and is not moved by its load as a wall-clock bound would be.
+my $reference_session = $node->background_psql('postgres');
+my $reference_pid = $reference_session->query_safe('SELECT pg_backend_pid()');
+my $reference_start = cpu_ticks($reference_pid);
+$reference_session->query_safe("SELECT sentry_password_hash('long', 1000000)");
+my $reference = cpu_ticks($reference_pid) - $reference_start;
+$reference = 1 if $reference < 1;
+$reference_session->quit;
+my $ticks_per_second = POSIX::sysconf(POSIX::_SC_CLK_TCK());
+note("1 million iterations: $reference ticks of CPU ($ticks_per_second a second)");
+
 my $monitor = $node->background_psql('postgres');
-foreach my $how ('cancel', 'terminate')
+my %error = (
+	statement_timeout => qr/canceling statement due to statement timeout/,
+	cancel => qr/canceling statement due to user request/);
+foreach my $how ('statement_timeout', 'cancel', 'terminate')
 {
 	my $session = $node->background_psql('postgres', on_error_stop => 0);
 	my $pid = $session->query_safe('SELECT pg_backend_pid()');
+	# the timeout comes after about twice the reference's work
+	$session->query_safe(sprintf('SET statement_timeout = %d',
+		2000 * $reference / $ticks_per_second + 1))
+	  if $how eq 'statement_timeout';
+	my $start = cpu_ticks($pid);
 	$session->query_until(qr/started/,
-		"\\echo started\nSELECT sentry_password_hash('long', 50000000);\n");
-	my $running = "SELECT count(*) FROM pg_stat_activity WHERE pid = $pid AND state = 'active'";
-	usleep(20_000) until $monitor->query_safe($running) eq '1';
-	usleep(200_000);
-	my $sent = time;
-	$monitor->query_safe("SELECT pg_${how}_backend($pid)");
-	usleep(5_000) while $monitor->query_safe($running) ne '0' && time - $sent < 60;
-	my $elapsed = time - $sent;
-	cmp_ok($elapsed, '<', 2, "a long hash stops within 2 s of a $how")
-	  or diag(sprintf('it took %.2f s', $elapsed));
-	note(sprintf('%s: stopped %.3f s after it', $how, $elapsed));
+		"\\echo started\nSELECT sentry_password_hash('long', 100000000);\n\\echo finished\n");
+	my $used;
+	if ($how eq 'statement_timeout')
+	{
+		$session->query_until(qr/finished/, '');
+		$used = cpu_ticks($pid) - $start;
+	}
+	else
+	{
+		# sent once the derivation has done about the reference's work
+		usleep(5_000) while cpu_ticks($pid) - $start < $reference;
+		$monitor->query_safe("SELECT pg_${how}_backend($pid)");
+		if ($how eq 'cancel')
+		{
+			$session->query_until(qr/finished/, '');
+			$used = cpu_ticks($pid) - $start;
+		}
+		else
+		{
+			# the last reading before the backend exits
+			while (defined(my $ticks = cpu_ticks($pid)))
+			{
+				$used = $ticks - $start;
+				usleep(1_000);
+			}
+		}
+	}
+	cmp_ok($used, '<', 10 * $reference,
+		"a 100-million-iteration hash stops at a $how within a tenth of its work")
+	  or diag("it used $used ticks of CPU; 1 million iterations use $reference");
+	note("$how: stopped after $used ticks of CPU");
+	like($session->{stderr}, $error{$how}, "the $how ends the statement with its error")
+	  if $error{$how};
 	eval { $session->quit };
 }
 $monitor->quit;
