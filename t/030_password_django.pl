@@ -144,7 +144,13 @@ foreach my $how ('statement_timeout', 'cancel', 'terminate')
 	else
 	{
 		# sent once the derivation has done about the reference's work
-		usleep(5_000) while cpu_ticks($pid) - $start < $reference;
+		# (or at once, should the backend have gone)
+		while (1)
+		{
+			my $ticks = cpu_ticks($pid);
+			last if !defined $ticks || $ticks - $start >= $reference;
+			usleep(5_000);
+		}
 		$monitor->query_safe("SELECT pg_${how}_backend($pid)");
 		if ($how eq 'cancel')
 		{
